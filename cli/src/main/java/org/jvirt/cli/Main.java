@@ -1,0 +1,74 @@
+package org.jvirt.cli;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The jvirt command line: a thin layer that parses options and wires the engines together. */
+@Command(name = "jvirt", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "A virtualization platform on the JVM.",
+        subcommands = {RunCommand.class, CommandLine.HelpCommand.class})
+public final class Main {
+    /** Exit status for a command line that cannot be understood. */
+    public static final int USAGE = 2;
+    /** Exit status for an input the user must fix: a missing file, an ELF for another machine... */
+    public static final int INPUT_ERROR = 1;
+
+    /** The guest console and the diagnostics stream; raw bytes, so guest output passes unchanged. */
+    PrintStream out = System.out, err = System.err;
+
+    public static void main(String[] args) {
+        System.exit(execute(System.out, System.err, args));
+    }
+
+    /** Runs the command line with the given streams and returns the process exit status. */
+    public static int execute(PrintStream out, PrintStream err, String... args) {
+        Main main = new Main();
+        main.out = out;
+        main.err = err;
+        CommandLine cl = new CommandLine(main);
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        cl.setParameterExceptionHandler((ex, a) -> {
+            String sub = ex.getCommandLine().getCommandName();
+            err.println("jvirt: " + ex.getMessage() + " (see 'jvirt " + (sub.equals("jvirt") ? "" : sub + " ") + "--help')");
+            return USAGE;
+        });
+        cl.setExecutionExceptionHandler((ex, c, parsed) -> {
+            if (ex instanceof UserError u) {
+                err.println("jvirt: " + u.getMessage());
+                return u.status();
+            }
+            throw ex;
+        });
+        int status = cl.execute(args);
+        out.flush();
+        err.flush();
+        return status;
+    }
+
+    /** A problem the user can fix, reported as one line with no stack trace. */
+    public static final class UserError extends RuntimeException {
+        private final int status;
+
+        public UserError(String message) {
+            this(message, INPUT_ERROR);
+        }
+
+        public UserError(String message, int status) {
+            super(message, null, false, false);
+            this.status = status;
+        }
+
+        public int status() { return status; }
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"jvirt " + (v == null ? "development build" : v) + " on Java " + Runtime.version()};
+        }
+    }
+}

@@ -1,0 +1,293 @@
+package org.jvirt.riscv;
+
+import java.lang.foreign.MemorySegment;
+import org.jvirt.machine.Bus;
+import org.jvirt.machine.GuestMemory;
+import org.jvirt.machine.Clock;
+import org.jvirt.riscv.fpu.Flags;
+
+/**
+ * One RISC-V hart: its architectural state and the fetch-decode-execute loop of the emulation engine.
+ *
+ * <p>Instruction semantics live in the {@link InsnSet} tables; control and status registers in
+ * {@link Csrs}; address translation, the TLB and memory access in {@link Mmu}. This class holds the
+ * state they share and implements what the privileged spec (1.12, chapter 3) says about traps,
+ * interrupts and the return instructions.
+ */
+public final class Hart {
+    public static final int U = 0, S = 1, M = 3;
+    /** Index of the register that stands in for x0 as a destination: writes to it are never read. */
+    public static final int X_SINK = 32;
+
+    /** Instructions run between checks for interrupts, timers and host requests. */
+    private static final int CHUNK = 1024;
+
+    public final int id;
+    /** Integer registers; index {@link #X_SINK} absorbs writes to x0. */
+    public final long[] x = new long[33];
+    /** FP registers as raw bits; single-precision values are NaN-boxed. */
+    public final long[] f = new long[32];
+    public long pc;
+    /** The accrued FP exception flags (fflags), which the FPU ORs into directly. */
+    final Flags fflags = new Flags();
+    int priv = M;
+
+    final Mmu mmu;
+    final Csrs csrs;
+    final Decoder decoder;
+    final Clock clock;
+    final HartStats stats = new HartStats();
+
+    /** Trap information travelling with {@link Trap#INSTANCE}. */
+    long trapCause, trapValue;
+    /** Set by instructions that change what may interrupt (CSR writes, xRET, WFI): end the chunk now. */
+    boolean breakChunk;
+    /** The hart executed WFI and waits for an interrupt. */
+    boolean waiting;
+    /** Instructions retired (minstret), counted as they retire. */
+    long instret;
+    /** LR/SC reservation: the address and value seen by the LR, or -1 when there is none. */
+    long reservation = -1, reservationValue;
+
+    /** Interrupt lines driven by devices (MTIP, MSIP, MEIP, SEIP), written from any thread. */
+    private volatile long irqLines;
+    /** Host request to return from {@link #run} as soon as possible (another thread, or a device). */
+    private volatile boolean stopRequested;
+
+    public Hart(int id, Bus bus, Decoder decoder, Clock clock) {
+        this.id = id;
+        this.decoder = decoder;
+        this.clock = clock;
+        this.csrs = new Csrs(this);
+        this.mmu = new Mmu(this, bus);
+    }
+
+    public int privilege() { return priv; }
+    public long instret() { return instret; }
+    public HartStats stats() { return stats; }
+    public Csrs csrs() { return csrs; }
+    public Mmu mmu() { return mmu; }
+
+    /** Drives interrupt line {@code irq} (a bit of mip: MTIP, MSIP, MEIP or SEIP) from a device. */
+    public void setIrq(int irq, boolean level) {
+        long bit = 1L << irq;
+        synchronized (this) {
+            irqLines = level ? irqLines | bit : irqLines & ~bit;
+        }
+        if (level) stopRequested = true; // leave the chunk early so the interrupt is seen promptly
+    }
+
+    long irqLines() { return irqLines; }
+
+    /** Asks the hart to return from {@link #run}; safe from any thread. */
+    public void requestStop() { stopRequested = true; }
+
+    /**
+     * Runs until {@code budget} instructions have retired (or trapped), the hart waits in WFI with
+     * nothing pending, or a stop is requested. Returns the number of instructions retired.
+     */
+    public long run(long budget) {
+        long start = instret;
+        stopRequested = false;
+        while (instret - start < budget && !stopRequested) {
+            checkInterrupts();
+            if (waiting) break;
+            int n = (int) Math.min(CHUNK, budget - (instret - start));
+            step(n);
+        }
+        return instret - start;
+    }
+
+    /** Executes up to {@code n} instructions; stops early at a trap or when an instruction asks to. */
+    private void step(int n) {
+        final Mmu mmu = this.mmu;
+        final Decoder decoder = this.decoder;
+        final MemorySegment mem = mmu.memory();
+        long pc = this.pc;
+        // The page being executed and its offset in RAM, kept across instructions. It stays valid until
+        // the chunk ends, which every change of privilege or of translation forces (breakChunk).
+        long page = 1, pageOffset = 0;
+        breakChunk = false;
+        try {
+            for (int i = 0; i < n && !breakChunk; i++) {
+                Insn d;
+                if ((pc & ~0xfffL) == page && (pc & 0xfff) <= 0xffc) {
+                    d = decoder.decode(mem.get(GuestMemory.INT, pc + pageOffset));
+                } else {
+                    this.pc = pc;
+                    d = mmu.fetch(pc);
+                    pageOffset = mmu.fetchPageOffset(pc);
+                    page = pageOffset == -1 ? 1 : pc & ~0xfffL;
+                }
+                pc = d.exec.exec(this, d, pc);
+                instret++;
+            }
+            this.pc = pc;
+        } catch (Trap t) {
+            this.pc = pc; // the instruction that trapped: pc advances only when one completes
+            takeTrap(trapCause, trapValue);
+        }
+    }
+
+    /** Executes exactly one instruction (or takes the trap it raises); for tests and lockstep checks. */
+    public void stepOne() {
+        checkInterrupts();
+        if (!waiting) step(1);
+    }
+
+    // ---- traps --------------------------------------------------------------------------------------
+
+    /** Raises a synchronous exception: unwinds to the trap entry. */
+    Trap raise(int cause, long tval) {
+        trapCause = cause;
+        trapValue = tval;
+        throw Trap.INSTANCE;
+    }
+
+    /** The semantics of an undecodable or disallowed instruction. */
+    long illegal(Insn d) {
+        throw raise(Cause.ILLEGAL_INSN, d.raw & (d.len == 2 ? 0xffffL : 0xffff_ffffL));
+    }
+
+    /** Enters the trap handler for {@code cause} (negative for interrupts), as section 3.1.6.1 describes. */
+    void takeTrap(long cause, long tval) {
+        boolean irq = cause < 0;
+        int code = (int) (cause & 63);
+        stats.countTrap(cause);
+        long deleg = irq ? csrs.mideleg : csrs.medeleg;
+        if (priv <= S && ((deleg >>> code) & 1) != 0) {
+            csrs.scause = cause;
+            csrs.sepc = pc;
+            csrs.stval = tval;
+            long s = csrs.mstatus;
+            s = setBit(s, Csrs.SPIE, (s & Csrs.SIE) != 0);
+            s = setBit(s, Csrs.SPP, priv == S);
+            s &= ~Csrs.SIE;
+            csrs.mstatus = s;
+            setPrivilege(S);
+            pc = vector(csrs.stvec, irq, code);
+        } else {
+            csrs.mcause = cause;
+            csrs.mepc = pc;
+            csrs.mtval = tval;
+            long s = csrs.mstatus;
+            s = setBit(s, Csrs.MPIE, (s & Csrs.MIE) != 0);
+            s = (s & ~Csrs.MPP) | ((long) priv << Csrs.MPP_SHIFT);
+            s &= ~Csrs.MIE;
+            csrs.mstatus = s;
+            setPrivilege(M);
+            pc = vector(csrs.mtvec, irq, code);
+        }
+        waiting = false;
+    }
+
+    private static long vector(long tvec, boolean irq, int code) {
+        long base = tvec & ~3L;
+        return irq && (tvec & 3) == 1 ? base + 4L * code : base;
+    }
+
+    static long setBit(long v, long mask, boolean on) {
+        return on ? v | mask : v & ~mask;
+    }
+
+    /** Interrupts pending in mip: the device lines plus the software-writable bits. */
+    long mip() {
+        return csrs.mipSoft | irqLines;
+    }
+
+    /** Takes the highest-priority pending and enabled interrupt, if any (section 3.1.9). */
+    void checkInterrupts() {
+        long pending = mip() & csrs.mie;
+        if (pending == 0) return;
+        waiting = false; // WFI resumes on any pending enabled interrupt, even if globally disabled
+        long m = pending & ~csrs.mideleg;
+        boolean mEnabled = priv < M || (csrs.mstatus & Csrs.MIE) != 0;
+        if (m != 0 && mEnabled) {
+            takeTrap(Long.MIN_VALUE | highestPriority(m), 0);
+            return;
+        }
+        long s = pending & csrs.mideleg;
+        boolean sEnabled = priv < S || (priv == S && (csrs.mstatus & Csrs.SIE) != 0);
+        if (s != 0 && sEnabled) takeTrap(Long.MIN_VALUE | highestPriority(s), 0);
+    }
+
+    /** Priority order of section 3.1.9: MEI, MSI, MTI, SEI, SSI, STI. */
+    private static int highestPriority(long bits) {
+        for (int irq : new int[] {Cause.IRQ_M_EXT, Cause.IRQ_M_SOFT, Cause.IRQ_M_TIMER, Cause.IRQ_S_EXT, Cause.IRQ_S_SOFT, Cause.IRQ_S_TIMER})
+            if (((bits >>> irq) & 1) != 0) return irq;
+        return Long.numberOfTrailingZeros(bits);
+    }
+
+    /** True when an interrupt is pending and enabled in mie, which is what ends WFI. */
+    public boolean interruptPending() {
+        return (mip() & csrs.mie) != 0;
+    }
+
+    public boolean isWaiting() { return waiting; }
+
+    void setPrivilege(int p) {
+        priv = p;
+        mmu.contextChanged();
+        breakChunk = true;
+    }
+
+    // ---- privileged instructions -------------------------------------------------------------------
+
+    long mret(Insn d) {
+        if (priv < M) return illegal(d);
+        long s = csrs.mstatus;
+        int mpp = (int) ((s & Csrs.MPP) >>> Csrs.MPP_SHIFT);
+        s = setBit(s, Csrs.MIE, (s & Csrs.MPIE) != 0);
+        s |= Csrs.MPIE;
+        s &= ~Csrs.MPP;
+        if (mpp != M) s &= ~Csrs.MPRV;
+        csrs.mstatus = s;
+        setPrivilege(mpp);
+        return csrs.mepc;
+    }
+
+    long sret(Insn d) {
+        if (priv < S || (priv == S && (csrs.mstatus & Csrs.TSR) != 0)) return illegal(d);
+        long s = csrs.mstatus;
+        int spp = (s & Csrs.SPP) != 0 ? S : U;
+        s = setBit(s, Csrs.SIE, (s & Csrs.SPIE) != 0);
+        s |= Csrs.SPIE;
+        s &= ~Csrs.SPP;
+        s &= ~Csrs.MPRV;
+        csrs.mstatus = s;
+        setPrivilege(spp);
+        return csrs.sepc;
+    }
+
+    long wfi(Insn d, long pc) {
+        // With S-mode present, WFI in U-mode traps; TW makes it trap below M (section 3.1.6.5).
+        if (priv == U || (priv == S && (csrs.mstatus & Csrs.TW) != 0)) return illegal(d);
+        if (!interruptPending()) waiting = true;
+        breakChunk = true;
+        return pc + d.len;
+    }
+
+    long sfenceVma(Insn d, long pc) {
+        if (priv == U || (priv == S && (csrs.mstatus & Csrs.TVM) != 0)) return illegal(d);
+        mmu.flush();
+        return pc + d.len;
+    }
+
+    long ecall() {
+        throw raise(priv == U ? Cause.ECALL_U : priv == S ? Cause.ECALL_S : Cause.ECALL_M, 0);
+    }
+
+    long ebreak(long pc) {
+        throw raise(Cause.BREAKPOINT, pc);
+    }
+
+    /** Traps with an illegal instruction unless the FPU is on (mstatus.FS != Off). */
+    void requireFp(Insn d) {
+        if ((csrs.mstatus & Csrs.FS) == 0) illegal(d);
+    }
+
+    /** Marks the FP state dirty, as any write to an FP register or fcsr does. */
+    void fpDirty() {
+        csrs.mstatus |= Csrs.FS;
+    }
+}

@@ -1,0 +1,47 @@
+package org.jvirt.riscv;
+
+/**
+ * A decoded instruction: its operand fields, pre-extracted once, and its semantics.
+ *
+ * <p>Decoded instructions depend only on the instruction's bits, never on its address, so one
+ * instance serves every place the same word occurs and the decode cache needs no invalidation when
+ * guest code is modified. Register numbers are already mapped so that a write to x0 lands in a sink
+ * register (see {@link Hart#X_SINK}).
+ */
+public final class Insn {
+    /** The semantics of one instruction: perform it and return the address of the next one. */
+    @FunctionalInterface
+    public interface Exec {
+        long exec(Hart h, Insn d, long pc);
+    }
+
+    /** The instruction word (a compressed one in its low 16 bits). */
+    public final int raw;
+    /** Its length in bytes: 2 or 4. */
+    public final int len;
+    public final String name;
+    public final Exec exec;
+    public final int rd, rs1, rs2, rs3;
+    /** The immediate, sign-extended; for CSR instructions the CSR number; for FP ops the rm field. */
+    public final long imm;
+    /** funct3: the rounding mode of FP arithmetic, the width of loads and stores. */
+    public final int rm;
+
+    Insn(int raw, int len, String name, Exec exec, int rd, int rs1, int rs2, int rs3, long imm, int rm) {
+        this.raw = raw;
+        this.len = len;
+        this.name = name;
+        this.exec = exec;
+        this.rd = rd;
+        this.rs1 = rs1;
+        this.rs2 = rs2;
+        this.rs3 = rs3;
+        this.imm = imm;
+        this.rm = rm;
+    }
+
+    @Override
+    public String toString() {
+        return name + String.format(" (0x%0" + (len * 2) + "x)", raw & (len == 2 ? 0xffff : 0xffff_ffffL));
+    }
+}

@@ -1,0 +1,61 @@
+package org.jvirt.riscv;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A table of instruction definitions: name, bit pattern, format and semantics, written in the
+ * manual's terms. The decoder is built from these tables; nothing else knows encodings.
+ *
+ * <p>Patterns are written most significant bit first as in the manual's encoding diagrams, with
+ * {@code 0}/{@code 1} for fixed bits, {@code .} for operand bits, and spaces for readability.
+ */
+public final class InsnSet {
+    /** Where the destination register lives: the integer file (x0 discards), or the FP file. */
+    enum Dest { X, F }
+
+    /** One instruction definition. */
+    record Def(String name, int mask, int match, Format format, Dest dest, Insn.Exec exec) {
+        boolean matches(int word) {
+            return (word & mask) == match;
+        }
+    }
+
+    private final String extension;
+    private final List<Def> defs = new ArrayList<>();
+
+    InsnSet(String extension) {
+        this.extension = extension;
+    }
+
+    String extension() { return extension; }
+
+    List<Def> defs() { return defs; }
+
+    InsnSet add(String name, String pattern, Format format, Insn.Exec exec) {
+        return add(name, pattern, format, Dest.X, exec);
+    }
+
+    /** A definition whose destination is an FP register. */
+    InsnSet addF(String name, String pattern, Format format, Insn.Exec exec) {
+        return add(name, pattern, format, Dest.F, exec);
+    }
+
+    private InsnSet add(String name, String pattern, Format format, Dest dest, Insn.Exec exec) {
+        String bits = pattern.replace(" ", "");
+        if (bits.length() != 32) throw new IllegalArgumentException(name + ": pattern has " + bits.length() + " bits");
+        int mask = 0, match = 0;
+        for (int i = 0; i < 32; i++) {
+            char c = bits.charAt(i);
+            int bit = 1 << (31 - i);
+            switch (c) {
+                case '0' -> mask |= bit;
+                case '1' -> { mask |= bit; match |= bit; }
+                case '.' -> { }
+                default -> throw new IllegalArgumentException(name + ": bad pattern character " + c);
+            }
+        }
+        defs.add(new Def(name, mask, match, format, dest, exec));
+        return this;
+    }
+}

@@ -1,0 +1,281 @@
+package org.jvirt.riscv;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
+import org.jvirt.machine.Bus;
+import org.jvirt.machine.GuestMemory;
+
+/**
+ * Address translation (Sv39 and Sv48, privileged spec 1.12 section 4.3-4.4), PMP checks, a TLB, and
+ * the hart's loads, stores, fetches and atomics.
+ *
+ * <p>The TLB is direct-mapped, one array per access kind (read, write, execute), so that an entry
+ * encodes its permission by where it is: an entry in the write TLB was filled by a store, so its PTE
+ * already has D set and PMP already allowed writes. Each tag is the virtual page number plus the
+ * privilege it was filled for in the low bits, so changing privilege needs no flush; a tag with
+ * {@link #MMIO} set marks a page that is not RAM. For a RAM page the entry holds the offset that turns
+ * a virtual address into an offset in the RAM segment, so a hit costs one compare and one access.
+ */
+public final class Mmu {
+    static final int READ = 0, WRITE = 1, EXEC = 2;
+    private static final int BITS = 8, SIZE = 1 << BITS;
+    private static final long PAGE_MASK = ~0xfffL;
+    private static final long MMIO = 8, INVALID = -1;
+
+    private static final long PTE_V = 1, PTE_R = 2, PTE_W = 4, PTE_X = 8, PTE_U = 16, PTE_A = 64, PTE_D = 128;
+    private static final long PTE_RESERVED = 0xffc0_0000_0000_0000L; // N, PBMT and reserved bits: unimplemented
+    private static final long PPN_MASK = (1L << 44) - 1;
+    private static final VarHandle LONG_ATOMIC = ValueLayout.JAVA_LONG.varHandle();
+    private static final VarHandle INT_ATOMIC = ValueLayout.JAVA_INT.varHandle();
+
+    private final Hart h;
+    private final Bus bus;
+    private final GuestMemory ram;
+    private final MemorySegment mem;
+    private final long[][] tag = new long[3][SIZE];
+    private final long[][] off = new long[3][SIZE];
+    private final long[] scratch = new long[1];
+
+    /** Low tag bits for the current fetch privilege and data (effective) privilege. */
+    private long fetchCtx, dataCtx;
+    /** Data accesses and TLB misses (fetch misses included), for the hit rate in the statistics. */
+    private long accesses, misses;
+
+    Mmu(Hart h, Bus bus) {
+        this.h = h;
+        this.bus = bus;
+        this.ram = bus.ram();
+        this.mem = ram.segment();
+        flush();
+        contextChanged();
+    }
+
+    /** sfence.vma, satp and PMP writes: forget every translation. */
+    public void flush() {
+        for (long[] t : tag) java.util.Arrays.fill(t, INVALID);
+        h.breakChunk = true; // the interpreter's cached fetch page may be stale
+    }
+
+    /** Privilege or mstatus.MPRV/MPP changed: select the tags of the new context. */
+    void contextChanged() {
+        fetchCtx = h.priv + 1;
+        dataCtx = dataPriv() + 1;
+        h.breakChunk = true;
+    }
+
+    /** The privilege loads and stores run at: MPP when MPRV is set in M-mode (section 3.1.6.3). */
+    int dataPriv() {
+        long s = h.csrs.mstatus;
+        if (h.priv == Hart.M && (s & Csrs.MPRV) != 0) return (int) ((s & Csrs.MPP) >>> Csrs.MPP_SHIFT);
+        return h.priv;
+    }
+
+    /** Accesses that went through the TLB: every load and store, plus one per fetched instruction. */
+    public long tlbAccesses() { return accesses + h.instret; }
+    public long tlbMisses() { return misses; }
+
+    // ---- fetch ---------------------------------------------------------------------------------------
+
+    /** Offset in the RAM segment of the page that holds {@code pc}, for executing it; -1 if it is not plain RAM. */
+    long fetchPageOffset(long pc) {
+        int i = (int) (pc >>> 12) & (SIZE - 1);
+        if (tag[EXEC][i] == ((pc & PAGE_MASK) | fetchCtx)) return off[EXEC][i];
+        return -1;
+    }
+
+    MemorySegment memory() { return mem; }
+
+    Insn fetch(long pc) {
+        int i = (int) (pc >>> 12) & (SIZE - 1);
+        if (tag[EXEC][i] == ((pc & PAGE_MASK) | fetchCtx) && (pc & 0xfff) <= 0xffc) {
+            return h.decoder.decode(mem.get(GuestMemory.INT, pc + off[EXEC][i]));
+        }
+        return fetchSlow(pc);
+    }
+
+    private Insn fetchSlow(long pc) {
+        int lo = (int) readSlow(pc, 2, EXEC);
+        if ((lo & 3) != 3) return h.decoder.decode(lo & 0xffff);
+        int hi = (int) readSlow(pc + 2, 2, EXEC); // a 32-bit instruction may straddle two pages
+        return h.decoder.decode((hi << 16) | (lo & 0xffff));
+    }
+
+    // ---- loads and stores ----------------------------------------------------------------------------
+
+    public long load8(long va) { return loadFast(va, 1); }
+    public long load16(long va) { return loadFast(va, 2); }
+    public long load32(long va) { return loadFast(va, 4); }
+    public long load64(long va) { return loadFast(va, 8); }
+
+    /** Loads {@code size} bytes zero-extended; misaligned accesses are done, not trapped. */
+    private long loadFast(long va, int size) {
+        accesses++;
+        int i = (int) (va >>> 12) & (SIZE - 1);
+        if (tag[READ][i] == ((va & PAGE_MASK) | dataCtx) && (va & 0xfff) <= 0x1000 - size) {
+            long o = va + off[READ][i];
+            return switch (size) {
+                case 1 -> mem.get(ValueLayout.JAVA_BYTE, o) & 0xffL;
+                case 2 -> mem.get(GuestMemory.SHORT, o) & 0xffffL;
+                case 4 -> mem.get(GuestMemory.INT, o) & 0xffff_ffffL;
+                default -> mem.get(GuestMemory.LONG, o);
+            };
+        }
+        return readSlow(va, size, READ);
+    }
+
+    public void store8(long va, long v) { storeFast(va, 1, v); }
+    public void store16(long va, long v) { storeFast(va, 2, v); }
+    public void store32(long va, long v) { storeFast(va, 4, v); }
+    public void store64(long va, long v) { storeFast(va, 8, v); }
+
+    private void storeFast(long va, int size, long v) {
+        accesses++;
+        int i = (int) (va >>> 12) & (SIZE - 1);
+        if (tag[WRITE][i] == ((va & PAGE_MASK) | dataCtx) && (va & 0xfff) <= 0x1000 - size) {
+            long o = va + off[WRITE][i];
+            switch (size) {
+                case 1 -> mem.set(ValueLayout.JAVA_BYTE, o, (byte) v);
+                case 2 -> mem.set(GuestMemory.SHORT, o, (short) v);
+                case 4 -> mem.set(GuestMemory.INT, o, (int) v);
+                default -> mem.set(GuestMemory.LONG, o, v);
+            }
+            return;
+        }
+        writeSlow(va, size, v);
+    }
+
+    private long readSlow(long va, int size, int access) {
+        misses++;
+        if ((va & 0xfff) > 0x1000 - size) { // crosses a page: byte by byte, each translated
+            long v = 0;
+            for (int k = 0; k < size; k++) v |= readSlow(va + k, 1, access) << (8 * k);
+            return v;
+        }
+        long pa = translate(va, size, access);
+        if (!bus.read(pa, size, scratch)) throw h.raise(accessFault(access), va);
+        return scratch[0];
+    }
+
+    private void writeSlow(long va, int size, long v) {
+        misses++;
+        if ((va & 0xfff) > 0x1000 - size) {
+            // Translate both pages before writing anything, so a fault leaves memory unchanged.
+            translate(va, 1, WRITE);
+            translate((va + size - 1), 1, WRITE);
+            for (int k = 0; k < size; k++) writeSlow(va + k, 1, v >>> (8 * k));
+            return;
+        }
+        long pa = translate(va, size, WRITE);
+        if (!bus.write(pa, size, v)) throw h.raise(Cause.STORE_ACCESS, va);
+    }
+
+    // ---- atomics -------------------------------------------------------------------------------------
+
+    /** The RAM offset of an aligned atomic access, or a trap: misaligned, or not in RAM. */
+    long atomicOffset(long va, int size, boolean loadOnly) {
+        if ((va & (size - 1)) != 0) throw h.raise(loadOnly ? Cause.LOAD_MISALIGNED : Cause.STORE_MISALIGNED, va);
+        long pa = translate(va, size, loadOnly ? READ : WRITE);
+        if (!ram.contains(pa, size)) throw h.raise(loadOnly ? Cause.LOAD_ACCESS : Cause.STORE_ACCESS, va);
+        return pa - ram.base();
+    }
+
+    long atomicLoad(long o, int size) {
+        return size == 8 ? (long) LONG_ATOMIC.getVolatile(mem, o) : (int) INT_ATOMIC.getVolatile(mem, o);
+    }
+
+    boolean compareAndSet(long o, int size, long expect, long v) {
+        return size == 8 ? LONG_ATOMIC.compareAndSet(mem, o, expect, v) : INT_ATOMIC.compareAndSet(mem, o, (int) expect, (int) v);
+    }
+
+    // ---- translation ---------------------------------------------------------------------------------
+
+    private static int accessFault(int access) {
+        return access == EXEC ? Cause.INSN_ACCESS : access == READ ? Cause.LOAD_ACCESS : Cause.STORE_ACCESS;
+    }
+
+    private static int pageFault(int access) {
+        return access == EXEC ? Cause.INSN_PAGE_FAULT : access == READ ? Cause.LOAD_PAGE_FAULT : Cause.STORE_PAGE_FAULT;
+    }
+
+    /**
+     * Translates {@code va} for an access of {@code size} bytes that does not cross a page, checks PMP,
+     * and fills the TLB when the whole page may be cached. Traps on any fault.
+     */
+    long translate(long va, int size, int access) {
+        int priv = access == EXEC ? h.priv : dataPriv();
+        long mode = h.csrs.satp >>> 60;
+        long pa;
+        int pteAllowsAll = -1;
+        if (priv == Hart.M || mode == 0) {
+            pa = va;
+            if ((pa >>> 56) != 0) throw h.raise(accessFault(access), va); // beyond the 56-bit physical space
+        } else {
+            pa = walk(va, access, priv, mode == 8 ? 3 : 4);
+        }
+        int pmpAccess = access == EXEC ? Pmp.X : access == READ ? Pmp.R : Pmp.W;
+        long page = pa & PAGE_MASK;
+        int pagePerm = h.csrs.pmp.permissions(page, 4096, priv);
+        if (pagePerm >= 0 && (pagePerm & pmpAccess) != 0) {
+            fill(access, va, page, priv);
+        } else if (!h.csrs.pmp.allows(pa, size, pmpAccess, priv)) {
+            throw h.raise(accessFault(access), va);
+        }
+        return pa;
+    }
+
+    private void fill(int access, long va, long page, int priv) {
+        int i = (int) (va >>> 12) & (SIZE - 1);
+        long vpage = va & PAGE_MASK;
+        if (ram.contains(page, 4096) && !(access == WRITE && bus.isWatchedPage(page))) {
+            tag[access][i] = vpage | (priv + 1);
+            off[access][i] = page - ram.base() - vpage;
+        } else {
+            tag[access][i] = INVALID; // devices are reached through the bus every time
+        }
+    }
+
+    private long walk(long va, int access, int priv, int levels) {
+        int vaBits = 12 + 9 * levels;
+        long top = va >> (vaBits - 1);
+        if (top != 0 && top != -1) throw h.raise(pageFault(access), va); // not sign-extended
+        long s = h.csrs.mstatus;
+        long table = (h.csrs.satp & PPN_MASK) << 12;
+        for (int level = levels - 1; level >= 0; level--) {
+            long pteAddr = table + ((va >>> (12 + 9 * level)) & 0x1ff) * 8;
+            if (!ram.contains(pteAddr, 8) || !h.csrs.pmp.allows(pteAddr, 8, Pmp.R, Hart.S))
+                throw h.raise(accessFault(access), va);
+            long pte = ram.readLong(pteAddr);
+            if ((pte & PTE_V) == 0 || (pte & (PTE_R | PTE_W)) == PTE_W || (pte & PTE_RESERVED) != 0)
+                throw h.raise(pageFault(access), va);
+            long ppn = (pte >>> 10) & PPN_MASK;
+            if ((pte & (PTE_R | PTE_X)) == 0) { // pointer to the next level
+                if (level == 0) throw h.raise(pageFault(access), va);
+                table = ppn << 12;
+                continue;
+            }
+            boolean allowed = switch (access) {
+                case READ -> (pte & PTE_R) != 0 || ((s & Csrs.MXR) != 0 && (pte & PTE_X) != 0);
+                case WRITE -> (pte & PTE_W) != 0;
+                default -> (pte & PTE_X) != 0;
+            };
+            if ((pte & PTE_U) != 0) {
+                if (priv == Hart.S && (access == EXEC || (s & Csrs.SUM) == 0)) allowed = false;
+            } else if (priv == Hart.U) {
+                allowed = false;
+            }
+            long superMask = (1L << (9 * level)) - 1;
+            if (!allowed || (ppn & superMask) != 0) throw h.raise(pageFault(access), va);
+            long need = PTE_A | (access == WRITE ? PTE_D : 0);
+            if ((pte & need) != need) { // hardware A/D update, as an atomic read-modify-write
+                if (!h.csrs.pmp.allows(pteAddr, 8, Pmp.W, Hart.S)) throw h.raise(accessFault(access), va);
+                long o = pteAddr - ram.base();
+                if (!LONG_ATOMIC.compareAndSet(mem, o, pte, pte | need)) return walk(va, access, priv, levels);
+            }
+            long offsetMask = (1L << (12 + 9 * level)) - 1;
+            return ((ppn << 12) & ~offsetMask) | (va & offsetMask);
+        }
+        throw h.raise(pageFault(access), va);
+    }
+
+}

@@ -1,0 +1,13 @@
+package org.jvirt.riscv.board;
+
+/** How a run of the machine ended. */
+public sealed interface Outcome {
+    /** The guest asked to stop with this status (HTIF exit, or a power-off later). */
+    record Exited(int status) implements Outcome { }
+
+    /** The run reached {@code --max-instructions}. */
+    record InstructionLimit(long instructions) implements Outcome { }
+
+    /** The run reached the wall-clock {@code --timeout}. */
+    record Timeout(long millis) implements Outcome { }
+}
