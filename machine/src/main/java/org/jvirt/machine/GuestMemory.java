@@ -23,25 +23,32 @@ public final class GuestMemory implements AutoCloseable {
     private final long size;
     private final MemorySegment segment;
     private final Arena arena;
+    private final boolean mapped;
 
-    private GuestMemory(long base, MemorySegment segment, Arena arena) {
+    private GuestMemory(long base, MemorySegment segment, Arena arena, boolean mapped) {
         if (base < 0 || (base & 0xfff) != 0) throw new IllegalArgumentException("RAM base must be page aligned: 0x" + Long.toHexString(base));
         this.base = base;
         this.size = segment.byteSize();
         this.segment = segment;
         this.arena = arena;
+        this.mapped = mapped;
     }
 
-    /** Allocates {@code size} bytes of zeroed RAM at guest physical address {@code base}. */
+    /**
+     * Allocates {@code size} bytes of zeroed RAM at guest physical address {@code base}: an anonymous
+     * mapping where the platform has one (pages become resident only when touched), else an arena.
+     */
     public static GuestMemory allocate(long base, long size) {
         if (size <= 0 || (size & 0xfff) != 0) throw new IllegalArgumentException("RAM size must be a positive multiple of 4 KiB");
+        MemorySegment mapped = AnonymousMemory.map(size);
+        if (mapped != null) return new GuestMemory(base, mapped, null, true);
         Arena arena = Arena.ofShared();
-        return new GuestMemory(base, arena.allocate(size, 4096), arena);
+        return new GuestMemory(base, arena.allocate(size, 4096), arena, false);
     }
 
     /** Wraps memory that something else owns (for example an mmap registered with KVM). */
     public static GuestMemory wrap(long base, MemorySegment segment) {
-        return new GuestMemory(base, segment, null);
+        return new GuestMemory(base, segment, null, false);
     }
 
     public long base() { return base; }
@@ -101,5 +108,6 @@ public final class GuestMemory implements AutoCloseable {
     @Override
     public void close() {
         if (arena != null) arena.close();
+        if (mapped) AnonymousMemory.unmap(segment);
     }
 }

@@ -79,12 +79,12 @@ public final class Decoder {
     private static Insn build(InsnSet.Def def, int w, int raw, int len) {
         int rd = (w >>> 7) & 31;
         if (def.dest() == InsnSet.Dest.X && rd == 0) rd = Hart.X_SINK;
-        return new Insn(raw, len, def.name(), def.exec(), rd, (w >>> 15) & 31, (w >>> 20) & 31, (w >>> 27) & 31,
+        return new Insn(raw, len, def.name(), def.exec(), def.op(), rd, (w >>> 15) & 31, (w >>> 20) & 31, (w >>> 27) & 31,
                 def.format().immediate(w), (w >>> 12) & 7);
     }
 
     /** Every word that decodes to nothing raises an illegal-instruction trap with the word as tval. */
     private static Insn illegal(int raw, int len) {
-        return new Insn(raw, len, "illegal", (h, d, pc) -> h.illegal(d), 0, 0, 0, 0, 0, 0);
+        return new Insn(raw, len, "illegal", (h, d, pc) -> h.illegal(d), 0, 0, 0, 0, 0, 0, 0);
     }
 }

@@ -1,8 +1,8 @@
 package org.jvirt.riscv;
 
-import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
 import org.jvirt.machine.Bus;
-import org.jvirt.machine.GuestMemory;
 import org.jvirt.machine.Clock;
 import org.jvirt.riscv.fpu.Flags;
 
@@ -35,6 +35,7 @@ public final class Hart {
     final Mmu mmu;
     final Csrs csrs;
     final Decoder decoder;
+    final CodeCache codeCache;
     final Clock clock;
     final HartStats stats = new HartStats();
 
@@ -54,12 +55,26 @@ public final class Hart {
     /** Host request to return from {@link #run} as soon as possible (another thread, or a device). */
     private volatile boolean stopRequested;
 
+    /** A hart alone on its bus, with its own code cache (tests, tools). */
     public Hart(int id, Bus bus, Decoder decoder, Clock clock) {
+        this(id, bus, decoder, clock, new CodeCache(bus.ram()));
+    }
+
+    private Hart(int id, Bus bus, Decoder decoder, Clock clock, CodeCache codeCache) {
         this.id = id;
         this.decoder = decoder;
         this.clock = clock;
+        this.codeCache = codeCache;
         this.csrs = new Csrs(this);
-        this.mmu = new Mmu(this, bus);
+        this.mmu = new Mmu(this, bus, codeCache);
+    }
+
+    /** The harts of one machine: they share its RAM, so they share one code cache. */
+    public static List<Hart> forMachine(int count, Bus bus, Decoder decoder, Clock clock) {
+        CodeCache cache = new CodeCache(bus.ram());
+        List<Hart> harts = new ArrayList<>();
+        for (int i = 0; i < count; i++) harts.add(new Hart(i, bus, decoder, clock, cache));
+        return List.copyOf(harts);
     }
 
     public int privilege() { return priv; }
@@ -100,26 +115,38 @@ public final class Hart {
 
     /** Executes up to {@code n} instructions; stops early at a trap or when an instruction asks to. */
     private void step(int n) {
-        final Mmu mmu = this.mmu;
-        final Decoder decoder = this.decoder;
-        final MemorySegment mem = mmu.memory();
         long pc = this.pc;
-        // The page being executed and its offset in RAM, kept across instructions. It stays valid until
-        // the chunk ends, which every change of privilege or of translation forces (breakChunk).
-        long page = 1, pageOffset = 0;
+        // The page being executed and its decoded instructions, kept across instructions. They stay
+        // valid until the chunk ends, which every change of privilege, translation or code forces.
+        long page = 1;
+        Insn[] code = null;
+        long pageOffset = 0;
         breakChunk = false;
         try {
             for (int i = 0; i < n && !breakChunk; i++) {
-                Insn d;
-                if ((pc & ~0xfffL) == page && (pc & 0xfff) <= 0xffc) {
-                    d = decoder.decode(mem.get(GuestMemory.INT, pc + pageOffset));
-                } else {
+                if ((pc & ~0xfffL) != page) {
                     this.pc = pc;
-                    d = mmu.fetch(pc);
-                    pageOffset = mmu.fetchPageOffset(pc);
-                    page = pageOffset == -1 ? 1 : pc & ~0xfffL;
+                    pageOffset = mmu.executablePage(pc);
+                    if (pageOffset >= 0) {
+                        code = codeCache.page(pageOffset);
+                        page = pc & ~0xfffL;
+                    } else {
+                        page = 1;
+                    }
                 }
-                pc = d.exec.exec(this, d, pc);
+                Insn d;
+                int slot = (int) (pc & 0xfff) >>> 1;
+                if (page == 1 || slot == CodeCache.SLOTS - 1) {
+                    this.pc = pc;
+                    d = mmu.fetch(pc); // a device page, or the last parcel: the instruction may straddle pages
+                } else {
+                    d = code[slot];
+                    if (d == null) d = code[slot] = decoder.decode(codeCache.word(pageOffset + (pc & 0xfff)));
+                }
+                int op = d.op;
+                if (op == 0) pc = d.exec.exec(this, d, pc);
+                else if (op < RvI.END) pc = RvI.execute(this, d, pc);
+                else pc = RvM.execute(this, d, pc);
                 instret++;
             }
             this.pc = pc;

@@ -21,17 +21,20 @@ public final class Insn {
     public final int len;
     public final String name;
     public final Exec exec;
+    /** For instructions the interpreter dispatches by number (see {@link RvI}), the operation; else 0. */
+    public final int op;
     public final int rd, rs1, rs2, rs3;
     /** The immediate, sign-extended; for CSR instructions the CSR number; for FP ops the rm field. */
     public final long imm;
     /** funct3: the rounding mode of FP arithmetic, the width of loads and stores. */
     public final int rm;
 
-    Insn(int raw, int len, String name, Exec exec, int rd, int rs1, int rs2, int rs3, long imm, int rm) {
+    Insn(int raw, int len, String name, Exec exec, int op, int rd, int rs1, int rs2, int rs3, long imm, int rm) {
         this.raw = raw;
         this.len = len;
         this.name = name;
         this.exec = exec;
+        this.op = op;
         this.rd = rd;
         this.rs1 = rs1;
         this.rs2 = rs2;

@@ -14,18 +14,28 @@ public final class InsnSet {
     /** Where the destination register lives: the integer file (x0 discards), or the FP file. */
     enum Dest { X, F }
 
-    /** One instruction definition. */
-    record Def(String name, int mask, int match, Format format, Dest dest, Insn.Exec exec) {
+    /**
+     * One instruction definition: its semantics are {@code exec}, or, for the operations the
+     * interpreter dispatches by number, operation {@code op} of the set's {@code switch}.
+     */
+    record Def(String name, int mask, int match, Format format, Dest dest, Insn.Exec exec, int op) {
         boolean matches(int word) {
             return (word & mask) == match;
         }
     }
 
     private final String extension;
+    private final Insn.Exec switchExecutor;
     private final List<Def> defs = new ArrayList<>();
 
     InsnSet(String extension) {
+        this(extension, null);
+    }
+
+    /** A set whose operations are numbered and performed by {@code switchExecutor}. */
+    InsnSet(String extension, Insn.Exec switchExecutor) {
         this.extension = extension;
+        this.switchExecutor = switchExecutor;
     }
 
     String extension() { return extension; }
@@ -33,15 +43,21 @@ public final class InsnSet {
     List<Def> defs() { return defs; }
 
     InsnSet add(String name, String pattern, Format format, Insn.Exec exec) {
-        return add(name, pattern, format, Dest.X, exec);
+        return add(name, pattern, format, Dest.X, exec, 0);
+    }
+
+    /** A definition performed as operation {@code op} of this set's switch. */
+    InsnSet add(String name, String pattern, Format format, int op) {
+        if (switchExecutor == null || op <= 0) throw new IllegalArgumentException(name + ": no switch for operation " + op);
+        return add(name, pattern, format, Dest.X, switchExecutor, op);
     }
 
     /** A definition whose destination is an FP register. */
     InsnSet addF(String name, String pattern, Format format, Insn.Exec exec) {
-        return add(name, pattern, format, Dest.F, exec);
+        return add(name, pattern, format, Dest.F, exec, 0);
     }
 
-    private InsnSet add(String name, String pattern, Format format, Dest dest, Insn.Exec exec) {
+    private InsnSet add(String name, String pattern, Format format, Dest dest, Insn.Exec exec, int op) {
         String bits = pattern.replace(" ", "");
         if (bits.length() != 32) throw new IllegalArgumentException(name + ": pattern has " + bits.length() + " bits");
         int mask = 0, match = 0;
@@ -55,7 +71,7 @@ public final class InsnSet {
                 default -> throw new IllegalArgumentException(name + ": bad pattern character " + c);
             }
         }
-        defs.add(new Def(name, mask, match, format, dest, exec));
+        defs.add(new Def(name, mask, match, format, dest, exec, op));
         return this;
     }
 }

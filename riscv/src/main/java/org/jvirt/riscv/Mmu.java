@@ -42,11 +42,15 @@ public final class Mmu {
     /** Data accesses and TLB misses (fetch misses included), for the hit rate in the statistics. */
     private long accesses, misses;
 
-    Mmu(Hart h, Bus bus) {
+    private final CodeCache code;
+
+    Mmu(Hart h, Bus bus, CodeCache code) {
         this.h = h;
         this.bus = bus;
         this.ram = bus.ram();
         this.mem = ram.segment();
+        this.code = code;
+        code.register(this);
         flush();
         contextChanged();
     }
@@ -77,21 +81,37 @@ public final class Mmu {
 
     // ---- fetch ---------------------------------------------------------------------------------------
 
-    /** Offset in the RAM segment of the page that holds {@code pc}, for executing it; -1 if it is not plain RAM. */
-    long fetchPageOffset(long pc) {
+    /**
+     * Translates {@code pc} for execution (trapping on a fault) and returns the offset in the RAM
+     * segment of its page, or -1 when the page is not RAM and must be fetched through the bus.
+     */
+    long executablePage(long pc) {
         int i = (int) (pc >>> 12) & (SIZE - 1);
-        if (tag[EXEC][i] == ((pc & PAGE_MASK) | fetchCtx)) return off[EXEC][i];
-        return -1;
+        if (tag[EXEC][i] != ((pc & PAGE_MASK) | fetchCtx)) {
+            misses++;
+            long pa = translate(pc, 2, EXEC);
+            if (!ram.contains(pa & PAGE_MASK, 4096)) return -1;
+            if (tag[EXEC][i] != ((pc & PAGE_MASK) | fetchCtx)) return -1; // not cacheable (PMP): fetch each time
+        }
+        return (pc & PAGE_MASK) + off[EXEC][i];
     }
 
-    MemorySegment memory() { return mem; }
-
+    /** Fetches and decodes the instruction at {@code pc} without the code cache (MMIO, page-straddling). */
     Insn fetch(long pc) {
-        int i = (int) (pc >>> 12) & (SIZE - 1);
-        if (tag[EXEC][i] == ((pc & PAGE_MASK) | fetchCtx) && (pc & 0xfff) <= 0xffc) {
-            return h.decoder.decode(mem.get(GuestMemory.INT, pc + off[EXEC][i]));
-        }
         return fetchSlow(pc);
+    }
+
+    /** The page at {@code pa} became a code page: stores to it must take the slow path from now on. */
+    void dropWriteMappings(long pa) {
+        long[] t = tag[WRITE], o = off[WRITE];
+        for (int i = 0; i < SIZE; i++) {
+            if (t[i] != INVALID && (t[i] & PAGE_MASK) + o[i] + ram.base() == pa) t[i] = INVALID;
+        }
+    }
+
+    /** Decoded code was dropped: the interpreter must not keep using its cached page. */
+    void codeChanged() {
+        h.breakChunk = true;
     }
 
     private Insn fetchSlow(long pc) {
@@ -168,6 +188,7 @@ public final class Mmu {
         }
         long pa = translate(va, size, WRITE);
         if (!bus.write(pa, size, v)) throw h.raise(Cause.STORE_ACCESS, va);
+        code.written(pa);
     }
 
     // ---- atomics -------------------------------------------------------------------------------------
@@ -177,6 +198,7 @@ public final class Mmu {
         if ((va & (size - 1)) != 0) throw h.raise(loadOnly ? Cause.LOAD_MISALIGNED : Cause.STORE_MISALIGNED, va);
         long pa = translate(va, size, loadOnly ? READ : WRITE);
         if (!ram.contains(pa, size)) throw h.raise(loadOnly ? Cause.LOAD_ACCESS : Cause.STORE_ACCESS, va);
+        if (!loadOnly) code.written(pa);
         return pa - ram.base();
     }
 
@@ -227,7 +249,7 @@ public final class Mmu {
     private void fill(int access, long va, long page, int priv) {
         int i = (int) (va >>> 12) & (SIZE - 1);
         long vpage = va & PAGE_MASK;
-        if (ram.contains(page, 4096) && !(access == WRITE && bus.isWatchedPage(page))) {
+        if (ram.contains(page, 4096) && !(access == WRITE && (bus.isWatchedPage(page) || code.isCode(page)))) {
             tag[access][i] = vpage | (priv + 1);
             off[access][i] = page - ram.base() - vpage;
         } else {

@@ -2,58 +2,50 @@ package org.jvirt.riscv;
 
 import static org.jvirt.riscv.Format.R;
 
-/** The "M" extension (unprivileged spec, chapter 7): division by zero and overflow do not trap. */
+/**
+ * The "M" extension (unprivileged spec, chapter 7): division by zero and overflow do not trap. Like
+ * {@link RvI}, a hot path of compiled code, so its operations are numbered and performed by a switch.
+ */
 final class RvM {
     private RvM() { }
 
-    static final InsnSet SET = new InsnSet("M")
-        .add("mul",    "0000001 ..... ..... 000 ..... 0110011", R, (h, d, pc) -> { h.x[d.rd] = h.x[d.rs1] * h.x[d.rs2]; return pc + d.len; })
-        .add("mulh",   "0000001 ..... ..... 001 ..... 0110011", R, (h, d, pc) -> { h.x[d.rd] = Math.multiplyHigh(h.x[d.rs1], h.x[d.rs2]); return pc + d.len; })
-        .add("mulhsu", "0000001 ..... ..... 010 ..... 0110011", R, (h, d, pc) -> {
-            long a = h.x[d.rs1], b = h.x[d.rs2];
-            h.x[d.rd] = Math.multiplyHigh(a, b) + (b < 0 ? a : 0); // b unsigned is b + 2^64 when negative
-            return pc + d.len;
-        })
-        .add("mulhu",  "0000001 ..... ..... 011 ..... 0110011", R, (h, d, pc) -> { h.x[d.rd] = Math.unsignedMultiplyHigh(h.x[d.rs1], h.x[d.rs2]); return pc + d.len; })
-        .add("div",    "0000001 ..... ..... 100 ..... 0110011", R, (h, d, pc) -> {
-            long b = h.x[d.rs2];
-            h.x[d.rd] = b == 0 ? -1 : h.x[d.rs1] / b; // Java's MIN / -1 is MIN, as the spec requires
-            return pc + d.len;
-        })
-        .add("divu",   "0000001 ..... ..... 101 ..... 0110011", R, (h, d, pc) -> {
-            long b = h.x[d.rs2];
-            h.x[d.rd] = b == 0 ? -1 : Long.divideUnsigned(h.x[d.rs1], b);
-            return pc + d.len;
-        })
-        .add("rem",    "0000001 ..... ..... 110 ..... 0110011", R, (h, d, pc) -> {
-            long b = h.x[d.rs2];
-            h.x[d.rd] = b == 0 ? h.x[d.rs1] : h.x[d.rs1] % b;
-            return pc + d.len;
-        })
-        .add("remu",   "0000001 ..... ..... 111 ..... 0110011", R, (h, d, pc) -> {
-            long b = h.x[d.rs2];
-            h.x[d.rd] = b == 0 ? h.x[d.rs1] : Long.remainderUnsigned(h.x[d.rs1], b);
-            return pc + d.len;
-        })
-        .add("mulw",   "0000001 ..... ..... 000 ..... 0111011", R, (h, d, pc) -> { h.x[d.rd] = (int) h.x[d.rs1] * (int) h.x[d.rs2]; return pc + d.len; })
-        .add("divw",   "0000001 ..... ..... 100 ..... 0111011", R, (h, d, pc) -> {
-            int b = (int) h.x[d.rs2];
-            h.x[d.rd] = b == 0 ? -1 : (int) h.x[d.rs1] / b;
-            return pc + d.len;
-        })
-        .add("divuw",  "0000001 ..... ..... 101 ..... 0111011", R, (h, d, pc) -> {
-            int b = (int) h.x[d.rs2];
-            h.x[d.rd] = b == 0 ? -1 : Integer.divideUnsigned((int) h.x[d.rs1], b);
-            return pc + d.len;
-        })
-        .add("remw",   "0000001 ..... ..... 110 ..... 0111011", R, (h, d, pc) -> {
-            int b = (int) h.x[d.rs2];
-            h.x[d.rd] = b == 0 ? (int) h.x[d.rs1] : (int) h.x[d.rs1] % b;
-            return pc + d.len;
-        })
-        .add("remuw",  "0000001 ..... ..... 111 ..... 0111011", R, (h, d, pc) -> {
-            int b = (int) h.x[d.rs2];
-            h.x[d.rd] = b == 0 ? (int) h.x[d.rs1] : Integer.remainderUnsigned((int) h.x[d.rs1], b);
-            return pc + d.len;
-        });
+    static final int MUL = RvI.END, MULH = MUL + 1, MULHSU = MUL + 2, MULHU = MUL + 3, DIV = MUL + 4, DIVU = MUL + 5,
+            REM = MUL + 6, REMU = MUL + 7, MULW = MUL + 8, DIVW = MUL + 9, DIVUW = MUL + 10, REMW = MUL + 11, REMUW = MUL + 12;
+
+    static final InsnSet SET = new InsnSet("M", RvM::execute)
+        .add("mul",    "0000001 ..... ..... 000 ..... 0110011", R, MUL)
+        .add("mulh",   "0000001 ..... ..... 001 ..... 0110011", R, MULH)
+        .add("mulhsu", "0000001 ..... ..... 010 ..... 0110011", R, MULHSU)
+        .add("mulhu",  "0000001 ..... ..... 011 ..... 0110011", R, MULHU)
+        .add("div",    "0000001 ..... ..... 100 ..... 0110011", R, DIV)
+        .add("divu",   "0000001 ..... ..... 101 ..... 0110011", R, DIVU)
+        .add("rem",    "0000001 ..... ..... 110 ..... 0110011", R, REM)
+        .add("remu",   "0000001 ..... ..... 111 ..... 0110011", R, REMU)
+        .add("mulw",   "0000001 ..... ..... 000 ..... 0111011", R, MULW)
+        .add("divw",   "0000001 ..... ..... 100 ..... 0111011", R, DIVW)
+        .add("divuw",  "0000001 ..... ..... 101 ..... 0111011", R, DIVUW)
+        .add("remw",   "0000001 ..... ..... 110 ..... 0111011", R, REMW)
+        .add("remuw",  "0000001 ..... ..... 111 ..... 0111011", R, REMUW);
+
+    static long execute(Hart h, Insn d, long pc) {
+        long a = h.x[d.rs1], b = h.x[d.rs2];
+        int aw = (int) a, bw = (int) b;
+        h.x[d.rd] = switch (d.op) {
+            case MUL -> a * b;
+            case MULH -> Math.multiplyHigh(a, b);
+            case MULHSU -> Math.multiplyHigh(a, b) + (b < 0 ? a : 0); // unsigned b is b + 2^64 when negative
+            case MULHU -> Math.unsignedMultiplyHigh(a, b);
+            case DIV -> b == 0 ? -1 : a / b;                          // Java's MIN / -1 is MIN, as required
+            case DIVU -> b == 0 ? -1 : Long.divideUnsigned(a, b);
+            case REM -> b == 0 ? a : a % b;                           // MIN % -1 is 0, as required
+            case REMU -> b == 0 ? a : Long.remainderUnsigned(a, b);
+            case MULW -> aw * bw;
+            case DIVW -> bw == 0 ? -1 : aw / bw;
+            case DIVUW -> bw == 0 ? -1 : Integer.divideUnsigned(aw, bw);
+            case REMW -> bw == 0 ? aw : aw % bw;
+            case REMUW -> bw == 0 ? aw : Integer.remainderUnsigned(aw, bw);
+            default -> throw new IllegalStateException("not an M operation: " + d);
+        };
+        return pc + d.len;
+    }
 }

@@ -37,7 +37,7 @@ public final class RiscvMachine implements AutoCloseable {
         this.ram = GuestMemory.allocate(RAM_BASE, ramSize);
         this.bus = new Bus(ram);
         Decoder decoder = Decoder.rv64gc();
-        for (int i = 0; i < cpus; i++) harts.add(new Hart(i, bus, decoder, clock));
+        harts.addAll(Hart.forMachine(cpus, bus, decoder, clock));
         this.clint = new Clint(harts, clock);
         bus.map(Clint.BASE, Clint.SIZE, clint);
     }

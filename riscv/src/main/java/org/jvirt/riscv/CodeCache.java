@@ -1,0 +1,85 @@
+package org.jvirt.riscv;
+
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+import org.jvirt.machine.GuestMemory;
+
+/**
+ * Decoded instructions per physical page of RAM, so that executing an instruction already seen costs
+ * one array read instead of a memory read and a decode.
+ *
+ * <p>A page that holds decoded instructions is a <em>code page</em>. Stores must not reach a code page
+ * behind the cache's back, so no hart's write TLB maps one: every store to it takes the MMU's slow
+ * path, which calls {@link #written}, which forgets the page's instructions. The page then stops being
+ * a code page, and stores to it are fast again until it is executed once more. This is the mechanism
+ * by which self-modifying code and guest program loaders see their new instructions.
+ */
+final class CodeCache {
+    /** Slots per page: one per 2-byte parcel, since compressed instructions are 2-byte aligned. */
+    static final int SLOTS = 2048;
+    /** A bound on the memory the cache holds (8 KiB a page); past it, it starts afresh. */
+    private static final int MAX_PAGES = 4096;
+
+    private final GuestMemory ram;
+    private final MemorySegment mem;
+    private final Insn[][] pages;
+    private final List<Mmu> mmus = new ArrayList<>();
+    private int live;
+
+    CodeCache(GuestMemory ram) {
+        this.ram = ram;
+        this.mem = ram.segment();
+        this.pages = new Insn[(int) (ram.size() >>> 12)][];
+    }
+
+    void register(Mmu mmu) {
+        mmus.add(mmu);
+    }
+
+    /**
+     * The decoded-instruction array of the RAM page at segment offset {@code pageOffset}, made a code
+     * page if it was not one.
+     */
+    Insn[] page(long pageOffset) {
+        int n = (int) (pageOffset >>> 12);
+        Insn[] p = pages[n];
+        if (p == null) {
+            if (live >= MAX_PAGES) clear();
+            p = pages[n] = new Insn[SLOTS];
+            live++;
+            long pa = ram.base() + pageOffset;
+            for (Mmu m : mmus) m.dropWriteMappings(pa);
+        }
+        return p;
+    }
+
+    boolean isCode(long pa) {
+        long off = pa - ram.base();
+        return off >= 0 && off < ram.size() && pages[(int) (off >>> 12)] != null;
+    }
+
+    /** A store reached physical address {@code pa}: forget what was decoded on its page. */
+    void written(long pa) {
+        long off = pa - ram.base();
+        if (off < 0 || off >= ram.size()) return;
+        int n = (int) (off >>> 12);
+        if (pages[n] != null) {
+            pages[n] = null;
+            live--;
+            for (Mmu m : mmus) m.codeChanged();
+        }
+    }
+
+    private void clear() {
+        java.util.Arrays.fill(pages, null);
+        live = 0;
+        for (Mmu m : mmus) m.codeChanged();
+    }
+
+    /** Reads the instruction word at segment offset {@code off}: 16 bits if that is all the page holds. */
+    int word(long off) {
+        if ((off & 0xfff) <= 0xffc) return mem.get(GuestMemory.INT, off);
+        return mem.get(GuestMemory.SHORT, off) & 0xffff;
+    }
+}
