@@ -122,8 +122,12 @@ public final class Hart {
         Insn[] code = null;
         long pageOffset = 0;
         breakChunk = false;
+        // Instructions retired are counted in a local; the field is brought up to date before anything
+        // that may read it (the lambdas: CSR reads of instret) and when the chunk ends.
+        final long startInstret = instret;
+        int i = 0;
         try {
-            for (int i = 0; i < n && !breakChunk; i++) {
+            for (; i < n && !breakChunk; i++) {
                 if ((pc & ~0xfffL) != page) {
                     this.pc = pc;
                     pageOffset = mmu.executablePage(pc);
@@ -144,13 +148,24 @@ public final class Hart {
                     if (d == null) d = code[slot] = decoder.decode(codeCache.word(pageOffset + (pc & 0xfff)));
                 }
                 int op = d.op;
-                if (op == 0) pc = d.exec.exec(this, d, pc);
-                else if (op < RvI.END) pc = RvI.execute(this, d, pc);
-                else pc = RvM.execute(this, d, pc);
-                instret++;
+                if (op == 0) {
+                    instret = startInstret + i;
+                    pc = d.exec.exec(this, d, pc);
+                    if (instret != startInstret + i) { // it wrote minstret, which holds v - 1 until it retires
+                        instret++;
+                        this.pc = pc;
+                        return;
+                    }
+                } else if (op < RvI.END) {
+                    pc = RvI.execute(this, d, pc);
+                } else {
+                    pc = RvM.execute(this, d, pc);
+                }
             }
+            instret = startInstret + i;
             this.pc = pc;
         } catch (Trap t) {
+            instret = startInstret + i;
             this.pc = pc; // the instruction that trapped: pc advances only when one completes
             takeTrap(trapCause, trapValue);
         }

@@ -128,60 +128,61 @@ final class RvI {
 
     /** Performs operation {@code d.op} and returns the address of the next instruction. */
     static long execute(Hart h, Insn d, long pc) {
+        final long[] x = h.x;
         return switch (d.op) {
-            case LUI -> { h.x[d.rd] = d.imm; yield pc + d.len; }
-            case AUIPC -> { h.x[d.rd] = pc + d.imm; yield pc + d.len; }
-            case JAL -> { h.x[d.rd] = pc + d.len; yield pc + d.imm; }
+            case LUI -> { x[d.rd] = d.imm; yield pc + d.len; }
+            case AUIPC -> { x[d.rd] = pc + d.imm; yield pc + d.len; }
+            case JAL -> { x[d.rd] = pc + d.len; yield pc + d.imm; }
             case JALR -> {
-                long target = (h.x[d.rs1] + d.imm) & ~1L; // the link may overwrite rs1: read it first
-                h.x[d.rd] = pc + d.len;
+                long target = (x[d.rs1] + d.imm) & ~1L; // the link may overwrite rs1: read it first
+                x[d.rd] = pc + d.len;
                 yield target;
             }
-            case BEQ -> h.x[d.rs1] == h.x[d.rs2] ? pc + d.imm : pc + d.len;
-            case BNE -> h.x[d.rs1] != h.x[d.rs2] ? pc + d.imm : pc + d.len;
-            case BLT -> h.x[d.rs1] < h.x[d.rs2] ? pc + d.imm : pc + d.len;
-            case BGE -> h.x[d.rs1] >= h.x[d.rs2] ? pc + d.imm : pc + d.len;
-            case BLTU -> Long.compareUnsigned(h.x[d.rs1], h.x[d.rs2]) < 0 ? pc + d.imm : pc + d.len;
-            case BGEU -> Long.compareUnsigned(h.x[d.rs1], h.x[d.rs2]) >= 0 ? pc + d.imm : pc + d.len;
-            case LB -> { h.x[d.rd] = (byte) h.mmu.load8(h.x[d.rs1] + d.imm); yield pc + d.len; }
-            case LH -> { h.x[d.rd] = (short) h.mmu.load16(h.x[d.rs1] + d.imm); yield pc + d.len; }
-            case LW -> { h.x[d.rd] = (int) h.mmu.load32(h.x[d.rs1] + d.imm); yield pc + d.len; }
-            case LD -> { h.x[d.rd] = h.mmu.load64(h.x[d.rs1] + d.imm); yield pc + d.len; }
-            case LBU -> { h.x[d.rd] = h.mmu.load8(h.x[d.rs1] + d.imm); yield pc + d.len; }
-            case LHU -> { h.x[d.rd] = h.mmu.load16(h.x[d.rs1] + d.imm); yield pc + d.len; }
-            case LWU -> { h.x[d.rd] = h.mmu.load32(h.x[d.rs1] + d.imm); yield pc + d.len; }
-            case SB -> { h.mmu.store8(h.x[d.rs1] + d.imm, h.x[d.rs2]); yield pc + d.len; }
-            case SH -> { h.mmu.store16(h.x[d.rs1] + d.imm, h.x[d.rs2]); yield pc + d.len; }
-            case SW -> { h.mmu.store32(h.x[d.rs1] + d.imm, h.x[d.rs2]); yield pc + d.len; }
-            case SD -> { h.mmu.store64(h.x[d.rs1] + d.imm, h.x[d.rs2]); yield pc + d.len; }
-            case ADDI -> { h.x[d.rd] = h.x[d.rs1] + d.imm; yield pc + d.len; }
-            case SLTI -> { h.x[d.rd] = h.x[d.rs1] < d.imm ? 1 : 0; yield pc + d.len; }
-            case SLTIU -> { h.x[d.rd] = Long.compareUnsigned(h.x[d.rs1], d.imm) < 0 ? 1 : 0; yield pc + d.len; }
-            case XORI -> { h.x[d.rd] = h.x[d.rs1] ^ d.imm; yield pc + d.len; }
-            case ORI -> { h.x[d.rd] = h.x[d.rs1] | d.imm; yield pc + d.len; }
-            case ANDI -> { h.x[d.rd] = h.x[d.rs1] & d.imm; yield pc + d.len; }
-            case SLLI -> { h.x[d.rd] = h.x[d.rs1] << d.imm; yield pc + d.len; }
-            case SRLI -> { h.x[d.rd] = h.x[d.rs1] >>> d.imm; yield pc + d.len; }
-            case SRAI -> { h.x[d.rd] = h.x[d.rs1] >> d.imm; yield pc + d.len; }
-            case ADD -> { h.x[d.rd] = h.x[d.rs1] + h.x[d.rs2]; yield pc + d.len; }
-            case SUB -> { h.x[d.rd] = h.x[d.rs1] - h.x[d.rs2]; yield pc + d.len; }
-            case SLL -> { h.x[d.rd] = h.x[d.rs1] << h.x[d.rs2]; yield pc + d.len; }
-            case SLT -> { h.x[d.rd] = h.x[d.rs1] < h.x[d.rs2] ? 1 : 0; yield pc + d.len; }
-            case SLTU -> { h.x[d.rd] = Long.compareUnsigned(h.x[d.rs1], h.x[d.rs2]) < 0 ? 1 : 0; yield pc + d.len; }
-            case XOR -> { h.x[d.rd] = h.x[d.rs1] ^ h.x[d.rs2]; yield pc + d.len; }
-            case SRL -> { h.x[d.rd] = h.x[d.rs1] >>> h.x[d.rs2]; yield pc + d.len; }
-            case SRA -> { h.x[d.rd] = h.x[d.rs1] >> h.x[d.rs2]; yield pc + d.len; }
-            case OR -> { h.x[d.rd] = h.x[d.rs1] | h.x[d.rs2]; yield pc + d.len; }
-            case AND -> { h.x[d.rd] = h.x[d.rs1] & h.x[d.rs2]; yield pc + d.len; }
-            case ADDIW -> { h.x[d.rd] = (int) (h.x[d.rs1] + d.imm); yield pc + d.len; }
-            case SLLIW -> { h.x[d.rd] = (int) h.x[d.rs1] << d.imm; yield pc + d.len; }
-            case SRLIW -> { h.x[d.rd] = (int) h.x[d.rs1] >>> d.imm; yield pc + d.len; }
-            case SRAIW -> { h.x[d.rd] = (int) h.x[d.rs1] >> d.imm; yield pc + d.len; }
-            case ADDW -> { h.x[d.rd] = (int) (h.x[d.rs1] + h.x[d.rs2]); yield pc + d.len; }
-            case SUBW -> { h.x[d.rd] = (int) (h.x[d.rs1] - h.x[d.rs2]); yield pc + d.len; }
-            case SLLW -> { h.x[d.rd] = (int) h.x[d.rs1] << (h.x[d.rs2] & 31); yield pc + d.len; }
-            case SRLW -> { h.x[d.rd] = (int) h.x[d.rs1] >>> (h.x[d.rs2] & 31); yield pc + d.len; }
-            case SRAW -> { h.x[d.rd] = (int) h.x[d.rs1] >> (h.x[d.rs2] & 31); yield pc + d.len; }
+            case BEQ -> x[d.rs1] == x[d.rs2] ? pc + d.imm : pc + d.len;
+            case BNE -> x[d.rs1] != x[d.rs2] ? pc + d.imm : pc + d.len;
+            case BLT -> x[d.rs1] < x[d.rs2] ? pc + d.imm : pc + d.len;
+            case BGE -> x[d.rs1] >= x[d.rs2] ? pc + d.imm : pc + d.len;
+            case BLTU -> Long.compareUnsigned(x[d.rs1], x[d.rs2]) < 0 ? pc + d.imm : pc + d.len;
+            case BGEU -> Long.compareUnsigned(x[d.rs1], x[d.rs2]) >= 0 ? pc + d.imm : pc + d.len;
+            case LB -> { x[d.rd] = (byte) h.mmu.load8(x[d.rs1] + d.imm); yield pc + d.len; }
+            case LH -> { x[d.rd] = (short) h.mmu.load16(x[d.rs1] + d.imm); yield pc + d.len; }
+            case LW -> { x[d.rd] = (int) h.mmu.load32(x[d.rs1] + d.imm); yield pc + d.len; }
+            case LD -> { x[d.rd] = h.mmu.load64(x[d.rs1] + d.imm); yield pc + d.len; }
+            case LBU -> { x[d.rd] = h.mmu.load8(x[d.rs1] + d.imm); yield pc + d.len; }
+            case LHU -> { x[d.rd] = h.mmu.load16(x[d.rs1] + d.imm); yield pc + d.len; }
+            case LWU -> { x[d.rd] = h.mmu.load32(x[d.rs1] + d.imm); yield pc + d.len; }
+            case SB -> { h.mmu.store8(x[d.rs1] + d.imm, x[d.rs2]); yield pc + d.len; }
+            case SH -> { h.mmu.store16(x[d.rs1] + d.imm, x[d.rs2]); yield pc + d.len; }
+            case SW -> { h.mmu.store32(x[d.rs1] + d.imm, x[d.rs2]); yield pc + d.len; }
+            case SD -> { h.mmu.store64(x[d.rs1] + d.imm, x[d.rs2]); yield pc + d.len; }
+            case ADDI -> { x[d.rd] = x[d.rs1] + d.imm; yield pc + d.len; }
+            case SLTI -> { x[d.rd] = x[d.rs1] < d.imm ? 1 : 0; yield pc + d.len; }
+            case SLTIU -> { x[d.rd] = Long.compareUnsigned(x[d.rs1], d.imm) < 0 ? 1 : 0; yield pc + d.len; }
+            case XORI -> { x[d.rd] = x[d.rs1] ^ d.imm; yield pc + d.len; }
+            case ORI -> { x[d.rd] = x[d.rs1] | d.imm; yield pc + d.len; }
+            case ANDI -> { x[d.rd] = x[d.rs1] & d.imm; yield pc + d.len; }
+            case SLLI -> { x[d.rd] = x[d.rs1] << d.imm; yield pc + d.len; }
+            case SRLI -> { x[d.rd] = x[d.rs1] >>> d.imm; yield pc + d.len; }
+            case SRAI -> { x[d.rd] = x[d.rs1] >> d.imm; yield pc + d.len; }
+            case ADD -> { x[d.rd] = x[d.rs1] + x[d.rs2]; yield pc + d.len; }
+            case SUB -> { x[d.rd] = x[d.rs1] - x[d.rs2]; yield pc + d.len; }
+            case SLL -> { x[d.rd] = x[d.rs1] << x[d.rs2]; yield pc + d.len; }
+            case SLT -> { x[d.rd] = x[d.rs1] < x[d.rs2] ? 1 : 0; yield pc + d.len; }
+            case SLTU -> { x[d.rd] = Long.compareUnsigned(x[d.rs1], x[d.rs2]) < 0 ? 1 : 0; yield pc + d.len; }
+            case XOR -> { x[d.rd] = x[d.rs1] ^ x[d.rs2]; yield pc + d.len; }
+            case SRL -> { x[d.rd] = x[d.rs1] >>> x[d.rs2]; yield pc + d.len; }
+            case SRA -> { x[d.rd] = x[d.rs1] >> x[d.rs2]; yield pc + d.len; }
+            case OR -> { x[d.rd] = x[d.rs1] | x[d.rs2]; yield pc + d.len; }
+            case AND -> { x[d.rd] = x[d.rs1] & x[d.rs2]; yield pc + d.len; }
+            case ADDIW -> { x[d.rd] = (int) (x[d.rs1] + d.imm); yield pc + d.len; }
+            case SLLIW -> { x[d.rd] = (int) x[d.rs1] << d.imm; yield pc + d.len; }
+            case SRLIW -> { x[d.rd] = (int) x[d.rs1] >>> d.imm; yield pc + d.len; }
+            case SRAIW -> { x[d.rd] = (int) x[d.rs1] >> d.imm; yield pc + d.len; }
+            case ADDW -> { x[d.rd] = (int) (x[d.rs1] + x[d.rs2]); yield pc + d.len; }
+            case SUBW -> { x[d.rd] = (int) (x[d.rs1] - x[d.rs2]); yield pc + d.len; }
+            case SLLW -> { x[d.rd] = (int) x[d.rs1] << (x[d.rs2] & 31); yield pc + d.len; }
+            case SRLW -> { x[d.rd] = (int) x[d.rs1] >>> (x[d.rs2] & 31); yield pc + d.len; }
+            case SRAW -> { x[d.rd] = (int) x[d.rs1] >> (x[d.rs2] & 31); yield pc + d.len; }
             // Memory ordering is trivially satisfied by an interpreter that completes each access in
             // order; stores drop decoded code on their page at once, so fence.i has nothing left to do.
             case FENCE, FENCE_I -> pc + d.len;
