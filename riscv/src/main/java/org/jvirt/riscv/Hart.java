@@ -311,7 +311,9 @@ public final class Hart {
 
     long sfenceVma(Insn d, long pc) {
         if (priv == U || (priv == S && (csrs.mstatus & Csrs.TVM) != 0)) return illegal(d);
-        mmu.flush();
+        // rs1 names one virtual page; x0 means all of them. ASIDs (rs2) are not kept, so they need nothing.
+        if (d.rs1 == 0) mmu.flush();
+        else mmu.flushPage(x[d.rs1]);
         return pc + d.len;
     }
 

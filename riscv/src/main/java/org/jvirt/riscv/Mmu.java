@@ -19,7 +19,8 @@ import org.jvirt.machine.GuestMemory;
  */
 public final class Mmu {
     static final int READ = 0, WRITE = 1, EXEC = 2;
-    private static final int BITS = 8, SIZE = 1 << BITS;
+    /** TLB entries per access kind (a power of two); settable for measurement with -Djvirt.tlb.entries. */
+    static final int SIZE = Integer.highestOneBit(Math.max(16, Integer.getInteger("jvirt.tlb.entries", 1024)));
     private static final long PAGE_MASK = ~0xfffL;
     private static final long MMIO = 8, INVALID = -1;
 
@@ -39,6 +40,8 @@ public final class Mmu {
     private final long[] readTag = tag[READ], readOff = off[READ], writeTag = tag[WRITE], writeOff = off[WRITE];
     private final long[] scratch = new long[1];
 
+    /** Whether some TLB entry was filled from a megapage or larger leaf since the last full flush. */
+    private boolean superpages;
     /** Low tag bits for the current fetch privilege and data (effective) privilege. */
     private long fetchCtx, dataCtx;
     /** Data accesses and TLB misses (fetch misses included), for the hit rate in the statistics. */
@@ -60,7 +63,20 @@ public final class Mmu {
     /** sfence.vma, satp and PMP writes: forget every translation. */
     public void flush() {
         for (long[] t : tag) java.util.Arrays.fill(t, INVALID);
+        superpages = false;
         h.breakChunk = true; // the interpreter's cached fetch page may be stale
+    }
+
+    /** sfence.vma with an address: forget the translations of that one virtual page. */
+    public void flushPage(long va) {
+        if (superpages) { // the TLB holds 4 KiB pieces of superpages: other pieces may stem from the same PTE
+            flush();
+            return;
+        }
+        int i = (int) (va >>> 12) & (SIZE - 1);
+        long vpage = va & PAGE_MASK;
+        for (long[] t : tag) if ((t[i] & PAGE_MASK) == vpage) t[i] = INVALID;
+        h.breakChunk = true;
     }
 
     /** Privilege or mstatus.MPRV/MPP changed: select the tags of the new context. */
@@ -296,6 +312,7 @@ public final class Mmu {
                 long o = pteAddr - ram.base();
                 if (!LONG_ATOMIC.compareAndSet(mem, o, pte, pte | need)) return walk(va, access, priv, levels);
             }
+            if (level > 0) superpages = true;
             long offsetMask = (1L << (12 + 9 * level)) - 1;
             return ((ppn << 12) & ~offsetMask) | (va & offsetMask);
         }
