@@ -49,6 +49,8 @@ public final class Csrs {
 
     public long mstatus() { return mstatus; }
     public long satp() { return satp; }
+    /** mip as the hart sees it: device lines and the software-writable bits. */
+    public long mip() { return h.mip(); }
     public int fflags() { return h.fflags.bits; }
 
     /** The dynamic rounding mode, for FP instructions with rm = 7. */
