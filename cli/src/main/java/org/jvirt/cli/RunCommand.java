@@ -27,10 +27,10 @@ final class RunCommand implements Callable<Integer> {
 
     @ParentCommand Main parent;
 
-    @Option(names = "--kernel", paramLabel = "FILE", description = "The program to run: a RISC-V ELF executable.")
+    @Option(names = "--kernel", paramLabel = "FILE", description = "A RISC-V Linux kernel (Image or vmlinux), or with --bios none a bare-metal ELF.")
     Path kernel;
 
-    @Option(names = "--bios", paramLabel = "none", description = "Firmware; 'none' runs the program directly in M-mode (bare metal).")
+    @Option(names = "--bios", paramLabel = "none", description = "'none' runs --kernel as a bare-metal ELF in M-mode (HTIF console and exit); without it, --kernel is a Linux kernel.")
     String bios;
 
     @Option(names = "--mem", paramLabel = "SIZE", defaultValue = "128M", description = "Guest RAM, e.g. 256M or 1G (default ${DEFAULT-VALUE}).")
@@ -48,11 +48,25 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--stats", description = "Print instructions, MIPS, traps by cause and the TLB hit rate at exit.")
     boolean stats;
 
+    @Option(names = "--initrd", paramLabel = "FILE", description = "An initial RAM disk for the kernel.")
+    Path initrd;
+
+    @Option(names = "--append", paramLabel = "CMDLINE", defaultValue = "console=ttyS0", description = "The kernel command line (default: ${DEFAULT-VALUE}).")
+    String append;
+
+    @Option(names = "--firmware", paramLabel = "FILE", description = "M-mode firmware to boot the kernel through (e.g. OpenSBI's fw_jump.bin) instead of the built-in SBI.")
+    Path firmware;
+
+    @Option(names = "--dump-dtb", paramLabel = "FILE", description = "Write the machine's device tree blob to FILE and exit.")
+    Path dumpDtb;
+
     @Override
     public Integer call() {
         PrintStream out = parent.out, err = parent.err;
         if (bios != null && !bios.equals("none"))
-            throw new Main.UserError("--bios " + bios + " is not supported yet: use --bios none to run a bare-metal program", Main.USAGE);
+            throw new Main.UserError("--bios takes only 'none' (a bare-metal program); give M-mode firmware with --firmware FILE", Main.USAGE);
+        if ("none".equals(bios) && (firmware != null || initrd != null))
+            throw new Main.UserError("--bios none runs a bare-metal program: it takes no --firmware or --initrd", Main.USAGE);
         if (cpus < 1 || cpus > 8) throw new Main.UserError("--cpus must be between 1 and 8", Main.USAGE);
         if (maxInstructions != null && maxInstructions <= 0) throw new Main.UserError("--max-instructions must be positive", Main.USAGE);
         long ramSize = Sizes.bytes(mem, "--mem");
@@ -60,6 +74,49 @@ final class RunCommand implements Callable<Integer> {
             throw new Main.UserError("--mem must be a multiple of 4K between 1M and 64G", Main.USAGE);
         long timeoutMs = timeout == null ? 0 : Sizes.millis(timeout, "--timeout");
 
+        if (dumpDtb != null) {
+            try (RiscvMachine machine = new RiscvMachine(ramSize, cpus, out)) {
+                java.nio.file.Files.write(dumpDtb, machine.deviceTree(append));
+                return 0;
+            } catch (IOException e) {
+                throw new Main.UserError("cannot write " + dumpDtb + ": " + e.getMessage());
+            }
+        }
+        boolean bareMetal = "none".equals(bios) || kernel == null;
+        try (RiscvMachine machine = new RiscvMachine(ramSize, cpus, out)) {
+            try {
+                if (bareMetal) loadBareMetal(machine, err);
+                else machine.bootLinux(readFile(kernel), kernel.toString(), initrd == null ? null : readFile(initrd),
+                        append, firmware == null ? null : readFile(firmware));
+            } catch (LoadException e) {
+                throw new Main.UserError(e.getMessage());
+            }
+            Outcome outcome;
+            try (TerminalConsole console = new TerminalConsole(System.in, err, machine.uart(), machine::wakeUp, () -> machine.stop(0))) {
+                if (!bareMetal) console.start();
+                outcome = machine.run(maxInstructions == null ? 0 : maxInstructions, timeoutMs);
+            }
+            out.flush();
+            if (stats) Stats.print(machine, err);
+            return switch (outcome) {
+                case Outcome.Exited e -> e.status();
+                case Outcome.InstructionLimit l -> {
+                    err.println("jvirt: stopped the guest after " + l.instructions() + " instructions (--max-instructions)");
+                    yield EXIT_INSTRUCTION_LIMIT;
+                }
+                case Outcome.Reset r -> {
+                    err.println("jvirt: the guest asked for a reset");
+                    yield 1;
+                }
+                case Outcome.Timeout t -> {
+                    err.println("jvirt: stopped the guest after " + timeout + " (--timeout)");
+                    yield EXIT_TIMEOUT;
+                }
+            };
+        }
+    }
+
+    private void loadBareMetal(RiscvMachine machine, PrintStream err) throws LoadException {
         String name;
         byte[] image;
         if (kernel == null) {
@@ -71,33 +128,7 @@ final class RunCommand implements Callable<Integer> {
             name = kernel.toString();
             image = readFile(kernel);
         }
-        ElfImage elf;
-        try {
-            elf = ElfImage.parse(image, ElfImage.EM_RISCV, name);
-        } catch (LoadException e) {
-            throw new Main.UserError(e.getMessage());
-        }
-        try (RiscvMachine machine = new RiscvMachine(ramSize, cpus)) {
-            try {
-                machine.loadBareMetal(elf, name, out);
-            } catch (LoadException e) {
-                throw new Main.UserError(e.getMessage());
-            }
-            Outcome outcome = machine.run(maxInstructions == null ? 0 : maxInstructions, timeoutMs);
-            out.flush();
-            if (stats) Stats.print(machine, err);
-            return switch (outcome) {
-                case Outcome.Exited e -> e.status();
-                case Outcome.InstructionLimit l -> {
-                    err.println("jvirt: stopped the guest after " + l.instructions() + " instructions (--max-instructions)");
-                    yield EXIT_INSTRUCTION_LIMIT;
-                }
-                case Outcome.Timeout t -> {
-                    err.println("jvirt: stopped the guest after " + timeout + " (--timeout)");
-                    yield EXIT_TIMEOUT;
-                }
-            };
-        }
+        machine.loadBareMetal(ElfImage.parse(image, ElfImage.EM_RISCV, name), name);
     }
 
     private static byte[] bundledDemo() {

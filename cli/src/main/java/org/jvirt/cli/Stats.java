@@ -29,5 +29,11 @@ final class Stats {
         long total = traps.values().stream().mapToLong(Long::longValue).sum();
         err.printf("  traps and interrupts  %,d%n", total);
         traps.forEach((k, v) -> err.printf("    %-34s %,d%n", k, v));
+        if (!m.sbiCalls().isEmpty()) {
+            err.printf("  SBI calls (hypercalls) %,d%n", m.sbiCalls().values().stream().mapToLong(Long::longValue).sum());
+            m.sbiCalls().forEach((k, v) -> err.printf("    %-34s %,d%n", k, v));
+        }
+        err.println("  MMIO accesses by device");
+        m.mmioAccesses().forEach((k, v) -> err.printf("    %-34s %,d%n", k, v));
     }
 }

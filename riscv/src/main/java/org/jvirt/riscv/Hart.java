@@ -86,10 +86,12 @@ public final class Hart {
     /** Drives interrupt line {@code irq} (a bit of mip: MTIP, MSIP, MEIP or SEIP) from a device. */
     public void setIrq(int irq, boolean level) {
         long bit = 1L << irq;
+        boolean raised;
         synchronized (this) {
+            raised = level && (irqLines & bit) == 0;
             irqLines = level ? irqLines | bit : irqLines & ~bit;
         }
-        if (level) stopRequested = true; // leave the chunk early so the interrupt is seen promptly
+        if (raised) stopRequested = true; // leave the chunk early so the interrupt is seen promptly
     }
 
     long irqLines() { return irqLines; }
@@ -317,8 +319,60 @@ public final class Hart {
         return pc + d.len;
     }
 
-    long ecall() {
+    long ecall(Insn d, long pc) {
+        if (priv == S && firmware != null) { // a hypercall: the host's firmware serves it at once
+            this.pc = pc;
+            firmware.call(this);
+            breakChunk = true;
+            return pc + d.len;
+        }
         throw raise(priv == U ? Cause.ECALL_U : priv == S ? Cause.ECALL_S : Cause.ECALL_M, 0);
+    }
+
+    // ---- firmware provided by the host ---------------------------------------------------------------
+
+    /** M-mode firmware written in Java: it receives the S-mode environment calls (the SBI). */
+    @FunctionalInterface
+    public interface Firmware {
+        void call(Hart hart);
+    }
+
+    private Firmware firmware;
+
+    /**
+     * Runs this hart under host firmware, as OpenSBI would leave it: in S-mode at {@code entry} with
+     * a0 = hart id and a1 = {@code a1} (the device tree), every delegable trap and the S-mode
+     * interrupts delegated, the counters readable, and all of memory open to S and U through PMP.
+     */
+    public void bootSupervisor(Firmware fw, long entry, long a1) {
+        firmware = fw;
+        csrs.medeleg = 0xb3ffL & ~(1L << Cause.ECALL_S);
+        csrs.mideleg = 0x222L;
+        csrs.mcounteren = 0x7;
+        csrs.mie = 0;
+        csrs.pmp.writeAddr(0, -1L);
+        csrs.pmp.writeCfg(0, 0x1f); // NAPOT over everything, RWX
+        csrs.mstatus = (csrs.mstatus & ~Csrs.MPP) | ((long) S << Csrs.MPP_SHIFT);
+        x[10] = id;
+        x[11] = a1;
+        pc = entry;
+        waiting = false;
+        setPrivilege(S);
+        mmu.flush();
+    }
+
+    /** SBI hart_suspend: wait as WFI does, whatever mstatus.TW says. */
+    public void suspendUntilInterrupt() {
+        if (!interruptPending()) waiting = true;
+        breakChunk = true;
+    }
+
+    /** SSIP, which firmware raises for an IPI and S-mode clears through sip. */
+    public void raiseSupervisorSoftwareInterrupt() {
+        synchronized (this) {
+            csrs.mipSoft |= 1L << Cause.IRQ_S_SOFT;
+        }
+        requestStop();
     }
 
     long ebreak(long pc) {

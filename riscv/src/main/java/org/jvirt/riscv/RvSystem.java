@@ -31,7 +31,7 @@ final class RvSystem {
     }
 
     static final InsnSet SET = new InsnSet("system")
-        .add("ecall",      "000000000000 00000 000 00000 1110011", I, (h, d, pc) -> h.ecall())
+        .add("ecall",      "000000000000 00000 000 00000 1110011", I, (h, d, pc) -> h.ecall(d, pc))
         .add("ebreak",     "000000000001 00000 000 00000 1110011", I, (h, d, pc) -> h.ebreak(pc))
         .add("sret",       "0001000 00010 00000 000 00000 1110011", R, (h, d, pc) -> h.sret(d))
         .add("mret",       "0011000 00010 00000 000 00000 1110011", R, (h, d, pc) -> h.mret(d))

@@ -19,6 +19,8 @@ public final class Clint implements MmioDevice {
     private final List<Hart> harts;
     private final Clock clock;
     private final long[] mtimecmp;
+    /** Supervisor timer deadlines that host firmware (the SBI) programs; STIP follows them. */
+    private final long[] stimecmp;
     private final boolean[] msip;
 
     public Clint(List<Hart> harts, Clock clock) {
@@ -26,7 +28,9 @@ public final class Clint implements MmioDevice {
         this.clock = clock;
         this.mtimecmp = new long[harts.size()];
         this.msip = new boolean[harts.size()];
+        this.stimecmp = new long[harts.size()];
         java.util.Arrays.fill(mtimecmp, -1L);
+        java.util.Arrays.fill(stimecmp, -1L);
     }
 
     @Override
@@ -71,16 +75,26 @@ public final class Clint implements MmioDevice {
         // mtime is read-only here: the guest's time follows the host's
     }
 
-    /** Raises or lowers each hart's MTIP from mtime and its mtimecmp. */
+    /** Programs hart {@code hart}'s supervisor timer, for firmware's set_timer; STIP drops until it fires. */
+    public synchronized void setSupervisorTimer(int hart, long when) {
+        stimecmp[hart] = when;
+        update();
+    }
+
+    /** Raises or lowers each hart's MTIP and STIP from mtime and the deadlines. */
     public synchronized void update() {
         long now = clock.ticks();
-        for (int i = 0; i < mtimecmp.length; i++) harts.get(i).setIrq(Cause.IRQ_M_TIMER, Long.compareUnsigned(now, mtimecmp[i]) >= 0);
+        for (int i = 0; i < mtimecmp.length; i++) {
+            Hart h = harts.get(i);
+            h.setIrq(Cause.IRQ_M_TIMER, Long.compareUnsigned(now, mtimecmp[i]) >= 0);
+            h.setIrq(Cause.IRQ_S_TIMER, Long.compareUnsigned(now, stimecmp[i]) >= 0);
+        }
     }
 
     /** Nanoseconds until the earliest timer fires, for a hart that waits in WFI; Long.MAX_VALUE if none is armed. */
     public synchronized long nanosToNextDeadline() {
         long now = clock.ticks(), best = Long.MAX_VALUE;
-        for (long cmp : mtimecmp) {
+        for (long cmp : java.util.stream.LongStream.concat(java.util.Arrays.stream(mtimecmp), java.util.Arrays.stream(stimecmp)).toArray()) {
             if (cmp == -1L) continue;
             long ticks = Long.compareUnsigned(cmp, now) <= 0 ? 0 : cmp - now;
             best = Math.min(best, ticks);

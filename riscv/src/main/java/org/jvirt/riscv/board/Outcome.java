@@ -8,6 +8,9 @@ public sealed interface Outcome {
     /** The run reached {@code --max-instructions}. */
     record InstructionLimit(long instructions) implements Outcome { }
 
+    /** The guest asked for a reset (reboot). */
+    record Reset() implements Outcome { }
+
     /** The run reached the wall-clock {@code --timeout}. */
     record Timeout(long millis) implements Outcome { }
 }

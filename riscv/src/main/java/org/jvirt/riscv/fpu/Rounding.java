@@ -131,15 +131,15 @@ final class Rounding {
     }
 
     /**
-     * Rounds the true value x = &plusmn;(y + off &middot; ulp(y)/8) &middot; 2<sup>scale</sup>, where
-     * {@code y} is a positive finite double and {@code off} an offset from {@link #offset} (or, when
-     * the true value is known never to be a tie, just its direction &plusmn;1).
+     * Rounds &plusmn;x &middot; 2<sup>scale</sup>, where x is a positive real known only through
+     * {@code y} = RN(x), a positive finite double, and {@code off}, which {@link #offset} computes
+     * (or, when x is known never to be a tie, just the direction of x from y: &plusmn;1).
      *
-     * <p>Why an eighth of an ulp is enough: when y = RN(x), x lies at most half a gap from y, and the
-     * rounding boundaries of any precision up to 53 bits are grid points and midpoints of the
-     * 53-bit grid. So x rounds exactly like any point strictly between y and the nearest such
-     * midpoint, unless x <em>is</em> that midpoint, which {@code off} = &plusmn;4 (or -2 below a
-     * power of two, where the gap halves) says exactly.
+     * <p>What is rounded is the stand-in y + off &middot; ulp(y)/8, exactly representable in a
+     * 56-bit significand. It rounds like x at every precision up to 53 bits, in every mode: x lies
+     * within half a gap of y, and the rounding boundaries of such precisions are points and
+     * midpoints of the 53-bit grid, so no boundary lies strictly between x and the stand-in, and
+     * the one tie that matters, half-way above |y|, is marked exactly by off = +4.
      */
     static long fromProxy(boolean dbl, boolean neg, double y, int off, int scale, int rm, Flags f) {
         long b = Double.doubleToRawLongBits(y);
@@ -157,18 +157,18 @@ final class Rounding {
 
     /**
      * Where x = y + err lies relative to the finite non-zero double y = RN(x), in eighths of ulp(|y|)
-     * and in the direction of |y|: 0 when exact, &plusmn;4 (or -2 just below a power of two) when x
-     * is exactly half-way to the neighbouring double, and &plusmn;1 otherwise.
+     * and in the direction of |y|: 0 when exact, +4 when x is exactly half-way to the next larger
+     * magnitude, and otherwise +1 or -1.
+     *
+     * <p>Only ties above |y| need telling apart: RNE resolved such a tie towards y, and RMM must
+     * resolve it away. A tie below |y| rounds to y under RNE (which chose it) and RMM (y is the
+     * larger magnitude) alike, so -1/8 ulp, which lies strictly between y and that tie even below
+     * a power of two where the gap halves, stands for it correctly.
      */
     static int offset(double y, double err) {
         if (err == 0) return 0;
-        double ay = Math.abs(y);
-        double ae = Math.abs(err);
-        double up = Math.ulp(ay); // the gap to the next larger magnitude
-        if ((err > 0) == (y > 0)) return ae * 2 == up ? 4 : 1;
-        double down = ay - Math.nextDown(ay);
-        if (ae * 2 != down) return -1;
-        return down == up ? -4 : -2;
+        if ((err > 0) != (y > 0)) return -1;
+        return Math.abs(err) * 2 == Math.ulp(y) ? 4 : 1;
     }
 
     /** The exact rounding error of s = RN(a + b) (Knuth's TwoSum; exact barring overflow). */
