@@ -42,6 +42,8 @@ public final class Csrs {
     long medeleg, mideleg, mie, mipSoft, mtvec, mscratch, mepc, mcause, mtval, mcounteren;
     long stvec, sscratch, sepc, scause, stval, scounteren, satp;
     int frm;
+    /** mcycle minus minstret: the counters advance together but are written separately. */
+    long cycleOffset;
 
     Csrs(Hart h) {
         this.h = h;
@@ -90,7 +92,8 @@ public final class Csrs {
             case MCAUSE -> mcause;
             case MTVAL -> mtval;
             case MIP -> h.mip();
-            case MCYCLE, MINSTRET, CYCLE, INSTRET -> h.instret; // one instruction per cycle
+            case MINSTRET, INSTRET -> h.instret;
+            case MCYCLE, CYCLE -> h.instret + cycleOffset; // one cycle per instruction, from where mcycle was set
             case TIME -> h.clock.ticks();
             case MVENDORID, MARCHID, MIMPID, MCONFIGPTR -> 0;
             case MHARTID -> h.id;
@@ -132,13 +135,24 @@ public final class Csrs {
             case MCAUSE -> mcause = v;
             case MTVAL -> mtval = v;
             case MIP -> { mipSoft = (mipSoft & ~S_INTERRUPTS) | (v & S_INTERRUPTS); h.breakChunk = true; }
-            case MCYCLE, MINSTRET -> h.instret = v - 1; // the write takes effect after this instruction retires
+            case MINSTRET -> h.instret = v - 1; // the write takes effect after this instruction retires
+            case MCYCLE -> cycleOffset = v - h.instret - 1;
             default -> {
                 if (csr >= PMPCFG0 && csr < PMPCFG0 + 16) { pmp.writeCfg(csr - PMPCFG0, v); h.mmu.flush(); }
                 else if (csr >= PMPADDR0 && csr < PMPADDR0 + 64) { pmp.writeAddr(csr - PMPADDR0, v); h.mmu.flush(); }
                 // hpm counters and events: writes ignored
             }
         }
+    }
+
+    /**
+     * The value csrrs and csrrc modify: as {@link #read}, except that for mip the SEIP bit is the
+     * software-writable one alone, not ORed with the PLIC's line (privileged spec 1.12, section 3.1.9).
+     */
+    long readForModify(int csr, Insn d) {
+        long v = read(csr, d);
+        if (csr == MIP) v = (v & ~(1L << Cause.IRQ_S_EXT)) | (mipSoft & (1L << Cause.IRQ_S_EXT));
+        return v;
     }
 
     private long sstatus() {

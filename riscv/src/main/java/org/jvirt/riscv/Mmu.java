@@ -289,8 +289,8 @@ public final class Mmu {
             if ((pte & PTE_V) == 0 || (pte & (PTE_R | PTE_W)) == PTE_W || (pte & PTE_RESERVED) != 0)
                 throw h.raise(pageFault(access), va);
             long ppn = (pte >>> 10) & PPN_MASK;
-            if ((pte & (PTE_R | PTE_X)) == 0) { // pointer to the next level
-                if (level == 0) throw h.raise(pageFault(access), va);
+            if ((pte & (PTE_R | PTE_X)) == 0) { // pointer to the next level; its D, A and U are reserved
+                if (level == 0 || (pte & (PTE_D | PTE_A | PTE_U)) != 0) throw h.raise(pageFault(access), va);
                 table = ppn << 12;
                 continue;
             }

@@ -25,7 +25,10 @@ final class RvSystem {
 
     private static long csrrs(Hart h, Insn d, long pc, long mask, boolean set) {
         long old = h.csrs.read((int) d.imm, d);
-        if (d.rs1 != 0) h.csrs.write((int) d.imm, set ? old | mask : old & ~mask, d);
+        if (d.rs1 != 0) {
+            long base = h.csrs.readForModify((int) d.imm, d);
+            h.csrs.write((int) d.imm, set ? base | mask : base & ~mask, d);
+        }
         h.x[d.rd] = old;
         return pc + d.len;
     }
