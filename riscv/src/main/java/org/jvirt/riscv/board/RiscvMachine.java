@@ -92,7 +92,7 @@ public final class RiscvMachine implements AutoCloseable {
     /** MMIO accesses by device: what each would cost as an exit under a hardware-assisted engine. */
     public Map<String, Long> mmioAccesses() {
         Map<String, Long> m = new TreeMap<>();
-        for (Bus.Region r : bus.regions()) m.put(r.device().name(), bus.accessCount(r));
+        for (Bus.Region r : bus.regions()) m.merge(r.device().name(), bus.accessCount(r), Long::sum);
         return m;
     }
 
