@@ -1,5 +1,6 @@
 package org.jvirt.cli;
 
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -17,14 +18,22 @@ public final class Main {
 
     /** The guest console and the diagnostics stream; raw bytes, so guest output passes unchanged. */
     PrintStream out = System.out, err = System.err;
+    /** What the user types to the guest console. */
+    InputStream in = System.in;
 
     public static void main(String[] args) {
-        System.exit(execute(System.out, System.err, args));
+        System.exit(execute(System.in, System.out, System.err, args));
     }
 
     /** Runs the command line with the given streams and returns the process exit status. */
     public static int execute(PrintStream out, PrintStream err, String... args) {
+        return execute(InputStream.nullInputStream(), out, err, args);
+    }
+
+    /** Runs the command line with the given console input and output streams; returns the exit status. */
+    public static int execute(InputStream in, PrintStream out, PrintStream err, String... args) {
         Main main = new Main();
+        main.in = in;
         main.out = out;
         main.err = err;
         CommandLine cl = new CommandLine(main);

@@ -92,7 +92,7 @@ final class RunCommand implements Callable<Integer> {
                 throw new Main.UserError(e.getMessage());
             }
             Outcome outcome;
-            try (TerminalConsole console = new TerminalConsole(System.in, err, machine.uart(), machine::wakeUp, () -> machine.stop(0))) {
+            try (TerminalConsole console = new TerminalConsole(parent.in, err, machine.uart(), machine::wakeUp, () -> machine.stop(0))) {
                 if (!bareMetal) console.start();
                 outcome = machine.run(maxInstructions == null ? 0 : maxInstructions, timeoutMs);
             }

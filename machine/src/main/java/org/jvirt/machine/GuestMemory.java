@@ -25,6 +25,14 @@ public final class GuestMemory implements AutoCloseable {
     private final Arena arena;
     private final boolean mapped;
 
+    /** Told of writes made through this class's methods: by devices, loaders and firmware, not CPU fast paths. */
+    @FunctionalInterface
+    public interface WriteListener {
+        void written(long addr, long len);
+    }
+
+    private volatile WriteListener[] listeners = new WriteListener[0];
+
     private GuestMemory(long base, MemorySegment segment, Arena arena, boolean mapped) {
         if (base < 0 || (base & 0xfff) != 0) throw new IllegalArgumentException("RAM base must be page aligned: 0x" + Long.toHexString(base));
         this.base = base;
@@ -51,6 +59,20 @@ public final class GuestMemory implements AutoCloseable {
         return new GuestMemory(base, segment, null, false);
     }
 
+    /**
+     * Registers a listener for writes made through this object (device DMA, loaders). An engine that
+     * caches decoded or translated guest code uses it to drop what such a write replaced.
+     */
+    public synchronized void addWriteListener(WriteListener l) {
+        WriteListener[] a = java.util.Arrays.copyOf(listeners, listeners.length + 1);
+        a[listeners.length] = l;
+        listeners = a;
+    }
+
+    private void written(long addr, long len) {
+        for (WriteListener l : listeners) l.written(addr, len);
+    }
+
     public long base() { return base; }
     public long size() { return size; }
     public long end() { return base + size; }
@@ -66,10 +88,10 @@ public final class GuestMemory implements AutoCloseable {
     public short readShort(long addr) { return segment.get(SHORT, addr - base); }
     public int readInt(long addr) { return segment.get(INT, addr - base); }
     public long readLong(long addr) { return segment.get(LONG, addr - base); }
-    public void writeByte(long addr, byte v) { segment.set(ValueLayout.JAVA_BYTE, addr - base, v); }
-    public void writeShort(long addr, short v) { segment.set(SHORT, addr - base, v); }
-    public void writeInt(long addr, int v) { segment.set(INT, addr - base, v); }
-    public void writeLong(long addr, long v) { segment.set(LONG, addr - base, v); }
+    public void writeByte(long addr, byte v) { segment.set(ValueLayout.JAVA_BYTE, addr - base, v); written(addr, 1); }
+    public void writeShort(long addr, short v) { segment.set(SHORT, addr - base, v); written(addr, 2); }
+    public void writeInt(long addr, int v) { segment.set(INT, addr - base, v); written(addr, 4); }
+    public void writeLong(long addr, long v) { segment.set(LONG, addr - base, v); written(addr, 8); }
 
     /** Reads {@code size} (1, 2, 4 or 8) bytes, zero-extended. */
     public long read(long addr, int size) {
@@ -97,12 +119,14 @@ public final class GuestMemory implements AutoCloseable {
     public void load(long addr, byte[] data, int offset, int length) {
         if (!contains(addr, length)) throw new IndexOutOfBoundsException("0x" + Long.toHexString(addr) + "+" + length + " is outside RAM");
         MemorySegment.copy(data, offset, segment, ValueLayout.JAVA_BYTE, addr - base, length);
+        written(addr, length);
     }
 
     /** Zeroes {@code length} bytes of guest RAM. */
     public void zero(long addr, long length) {
         if (!contains(addr, length)) throw new IndexOutOfBoundsException("0x" + Long.toHexString(addr) + "+" + length + " is outside RAM");
         segment.asSlice(addr - base, length).fill((byte) 0);
+        written(addr, length);
     }
 
     @Override

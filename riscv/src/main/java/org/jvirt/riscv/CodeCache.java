@@ -31,6 +31,11 @@ final class CodeCache {
         this.ram = ram;
         this.mem = ram.segment();
         this.pages = new Insn[(int) (ram.size() >>> 12)][];
+        ram.addWriteListener(this::writtenRange); // DMA, loaders and firmware writing guest RAM
+    }
+
+    private void writtenRange(long pa, long len) {
+        for (long p = pa & ~0xfffL; p < pa + len; p += 4096) written(p);
     }
 
     void register(Mmu mmu) {

@@ -135,7 +135,10 @@ public final class Csrs {
             case MCAUSE -> mcause = v;
             case MTVAL -> mtval = v;
             case MIP -> { mipSoft = (mipSoft & ~S_INTERRUPTS) | (v & S_INTERRUPTS); h.breakChunk = true; }
-            case MINSTRET -> h.instret = v - 1; // the write takes effect after this instruction retires
+            case MINSTRET -> { // the write takes effect after this instruction retires; mcycle keeps its count
+                cycleOffset += h.instret - (v - 1);
+                h.instret = v - 1;
+            }
             case MCYCLE -> cycleOffset = v - h.instret - 1;
             default -> {
                 if (csr >= PMPCFG0 && csr < PMPCFG0 + 16) { pmp.writeCfg(csr - PMPCFG0, v); h.mmu.flush(); }

@@ -175,7 +175,7 @@ public final class Hart {
 
     /** Executes exactly one instruction (or takes the trap it raises); for tests and lockstep checks. */
     public void stepOne() {
-        checkInterrupts();
+        if (checkInterrupts()) return; // entering the handler is this step
         if (!waiting) step(1);
     }
 
@@ -239,20 +239,24 @@ public final class Hart {
         return csrs.mipSoft | irqLines;
     }
 
-    /** Takes the highest-priority pending and enabled interrupt, if any (section 3.1.9). */
-    void checkInterrupts() {
+    /** Takes the highest-priority pending and enabled interrupt, if any (section 3.1.9); true if it did. */
+    boolean checkInterrupts() {
         long pending = mip() & csrs.mie;
-        if (pending == 0) return;
+        if (pending == 0) return false;
         waiting = false; // WFI resumes on any pending enabled interrupt, even if globally disabled
         long m = pending & ~csrs.mideleg;
         boolean mEnabled = priv < M || (csrs.mstatus & Csrs.MIE) != 0;
         if (m != 0 && mEnabled) {
             takeTrap(Long.MIN_VALUE | highestPriority(m), 0);
-            return;
+            return true;
         }
         long s = pending & csrs.mideleg;
         boolean sEnabled = priv < S || (priv == S && (csrs.mstatus & Csrs.SIE) != 0);
-        if (s != 0 && sEnabled) takeTrap(Long.MIN_VALUE | highestPriority(s), 0);
+        if (s != 0 && sEnabled) {
+            takeTrap(Long.MIN_VALUE | highestPriority(s), 0);
+            return true;
+        }
+        return false;
     }
 
     /** Priority order of section 3.1.9: MEI, MSI, MTI, SEI, SSI, STI. */

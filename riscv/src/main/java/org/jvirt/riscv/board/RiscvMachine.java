@@ -229,6 +229,9 @@ public final class RiscvMachine implements AutoCloseable {
         long start = System.nanoTime();
         long deadline = timeoutMillis > 0 ? start + timeoutMillis * 1_000_000L : Long.MAX_VALUE;
         long limit = maxInstructions > 0 ? maxInstructions : Long.MAX_VALUE;
+        // Harts interleave on this thread: with several, shorter slices let a hart waiting on another's
+        // lock see it released sooner.
+        long slice = harts.size() == 1 ? SLICE : SLICE / 8;
         try {
             while (true) {
                 boolean allIdle = true;
@@ -237,7 +240,7 @@ public final class RiscvMachine implements AutoCloseable {
                     long left = limit - instructions();
                     if (left <= 0) return new Outcome.InstructionLimit(instructions());
                     clint.update();
-                    h.run(Math.min(SLICE, left));
+                    h.run(Math.min(slice, left));
                     if (exitStatus != null) return new Outcome.Exited(exitStatus);
                     if (resetRequested) return new Outcome.Reset();
                     if (!h.isWaiting()) allIdle = false;
