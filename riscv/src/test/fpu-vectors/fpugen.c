@@ -298,6 +298,7 @@ static u64 int_edge(fmt t) {
         4294967296.0, 9223372036854775807.0, 18446744073709551616.0, 8388608.0, 4503599627370496.0};
     double k = anchors[below(sizeof anchors / sizeof anchors[0])];
     if (below(3) == 0) k = (double)(below(1u << 20));
+    if (below(4) == 0) k = (double)below(3); /* tiny k: where x - floor(x) style shortcuts go wrong */
     double v;
     switch (below(5)) {
     case 0: v = k; break;

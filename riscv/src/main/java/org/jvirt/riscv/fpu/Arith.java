@@ -16,7 +16,8 @@ import static org.jvirt.riscv.fpu.SoftFloat.RDN;
 /**
  * The exact general paths of the arithmetic operations, for every rounding mode and for all the
  * operands the fast paths in {@link SoftFloat} decline: NaNs, infinities, zeros, subnormal or tiny
- * results, and results near overflow (unprivileged spec 20191213, sections 11.3 and 11.6).
+ * results, and results near overflow (unprivileged spec 20191213, sections 11.3, 11.4, 11.6 and
+ * 12.4).
  *
  * <p>Every operation here computes the round-to-nearest double of the true result and the exact
  * position of the true result relative to it, then lets {@link Rounding#fromProxy} round it. For

@@ -58,6 +58,11 @@ final class Conversions {
 
     /** binary32 to an integer of {@code kind}; see {@link SoftFloat#f32ToI32} for the results. */
     static long f32ToInt(int a, int kind, int rm, Flags f) {
+        double x = Float.intBitsToFloat(a);
+        if (Math.abs(x) < 0x1p31) { // false for NaN and infinities
+            long r = fastToInt(x, kind, rm, f);
+            if (r != SLOW) return r;
+        }
         int be = (a >>> 23) & 0xff;
         long frac = a & 0x7f_ffffL;
         if (be == 0xff) return invalid(frac == 0 && a < 0, kind, f); // NaN counts as positive
@@ -69,10 +74,49 @@ final class Conversions {
 
     /** binary64 to an integer of {@code kind}; see {@link SoftFloat#f64ToI32} for the results. */
     static long f64ToInt(long a, int kind, int rm, Flags f) {
+        double x = Double.longBitsToDouble(a);
+        if (Math.abs(x) < 0x1p31) {
+            long r = fastToInt(x, kind, rm, f);
+            if (r != SLOW) return r;
+        }
         if (isNaN64(a)) return invalid(false, kind, f);
         if (isInf64(a)) return invalid(a < 0, kind, f);
         if (isZero64(a)) return 0;
         return toInt(a < 0, sig64(a), exp64(a), kind, rm, f);
+    }
+
+    /** Marks a declined fast conversion; no result of one is this value. */
+    private static final long SLOW = Long.MIN_VALUE + 1;
+
+    /**
+     * The common case, |x| &lt; 2<sup>31</sup>: Java's own rounding to integral values is exact
+     * there, and only the signed 32-bit maximum and negative values for unsigned types can still
+     * be out of range (those are left to the general path, as is anything else).
+     */
+    private static long fastToInt(double x, int kind, int rm, Flags f) {
+        double r = switch (rm) {
+            case SoftFloat.RNE -> Math.rint(x);
+            case SoftFloat.RTZ -> (double) (long) x;
+            case SoftFloat.RDN -> Math.floor(x);
+            case SoftFloat.RUP -> Math.ceil(x);
+            case SoftFloat.RMM -> {
+                // On the magnitude, where clearing the fraction bits makes the subtraction exact
+                // (x - floor(x) for a small negative x would itself round).
+                double ax = Math.abs(x);
+                double fl = Math.floor(ax);
+                yield Math.copySign(ax - fl >= 0.5 ? fl + 1 : fl, x);
+            }
+            default -> throw new IllegalArgumentException("rounding mode " + rm);
+        };
+        long v = (long) r;
+        boolean fits = switch (kind) {
+            case I32 -> v <= Integer.MAX_VALUE;
+            case U32, U64 -> v >= 0;
+            default -> true;
+        };
+        if (!fits) return SLOW;
+        if (r != x) f.bits |= NX;
+        return kind == U32 ? (int) v : v; // 32-bit results sign-extended, as the RV64 hart writes them
     }
 
     /**

@@ -7,10 +7,11 @@ import static org.jvirt.riscv.fpu.SoftFloat.RDN;
  * 128-bit integers: the 106-bit product and the aligned addend are summed exactly except for bits
  * shifted out far below the result, which are jammed into a sticky bit.
  *
- * <p>This is the only operation that does not go through a double proxy: Java's {@code Math.fma}
- * does produce the correctly rounded double, but deciding exactly on which side of it the true sum
- * lies (needed for directed rounding, NX and ties) would take a chain of error-free transformations
- * whose own exactness conditions are harder to trust than this direct version.
+ * <p>This is the only operation whose general path does not go through a double proxy: Java's
+ * {@code Math.fma} does produce the correctly rounded double, and {@link SoftFloat#fma64} uses it
+ * when only exactness needs deciding (RNE, normal range), but telling on which side of it the true
+ * sum lies, and whether it is a tie, would take a chain of error-free transformations whose own
+ * exactness conditions are harder to trust than this direct version.
  */
 final class Fma64 {
     private Fma64() { }

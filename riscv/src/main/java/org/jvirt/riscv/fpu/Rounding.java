@@ -12,11 +12,11 @@ import static org.jvirt.riscv.fpu.SoftFloat.UF;
 /**
  * The one place where an exact (or exactly represented) real value becomes a binary32 or binary64
  * bit pattern under a RISC-V rounding mode, raising NX, UF and OF as the unprivileged spec
- * (20191213, section 11.2, and IEEE 754-2008 section 7) requires.
+ * (20191213, sections 11.2 and 11.4, and IEEE 754-2008 section 7) require.
  *
  * <p>Two conventions matter throughout:
  * <ul>
- * <li>Tininess is detected <em>after</em> rounding (spec section 11.2 fixes this choice): a result is
+ * <li>Tininess is detected <em>after</em> rounding (section 11.4 fixes this choice): a result is
  *     tiny when rounding it to full precision with an unbounded exponent gives a magnitude below
  *     2<sup>emin</sup>. UF is raised only for a tiny result that is also inexact.</li>
  * <li>Overflow is judged on the rounded value with unbounded exponent, so e.g. RTZ of a value just

@@ -21,7 +21,8 @@ import static org.jvirt.riscv.fpu.Rounding.twoSumErr;
  * <ul>
  * <li>Every NaN result is the canonical NaN, {@code 0x7fc00000} or {@code 0x7ff8000000000000}
  *     (section 11.3); NaN payloads never propagate. Signalling NaN operands raise NV.</li>
- * <li>Tininess is detected after rounding, and UF is raised only for a tiny inexact result.</li>
+ * <li>Tininess is detected after rounding (section 11.4), and UF is raised only for a tiny
+ *     inexact result.</li>
  * <li>On overflow the result is infinity or the largest finite number, per the rounding mode.</li>
  * <li>A finite non-zero dividend over zero raises DZ; 0/0, &infin;-&infin;, 0&times;&infin; and the
  *     square root of a negative number raise NV and return the canonical NaN.</li>
@@ -29,17 +30,20 @@ import static org.jvirt.riscv.fpu.Rounding.twoSumErr;
  *
  * <p>Performance: for RNE, the common case, each arithmetic operation uses Java's own double or
  * float arithmetic and decides NX with an error-free transformation (TwoSum for add, an fma
- * residual for mul, div and sqrt); whenever an operand or the result is special, subnormal, tiny
- * or near overflow, or the mode is not RNE, it falls back to the exact general path in
- * {@link Arith}, which handles every mode.
+ * residual for mul, div and sqrt, and for fma a comparison of the product and of result minus
+ * addend as exact double-double pairs); whenever an operand or the result is special, subnormal,
+ * tiny or near overflow, or the mode is not RNE, it falls back to the exact general path in
+ * {@link Arith}, which handles every mode. Conversions to integers take Java's rounding to
+ * integral values for |x| &lt; 2<sup>31</sup> in any mode. All of it is checked against
+ * recorded RISC-V executions and an exact BigDecimal oracle in the tests.
  *
  * <p>Negated fused forms: the hart derives FMSUB, FNMSUB and FNMADD (section 11.6) from
  * {@link #fma32}/{@link #fma64} by flipping sign bits of the inputs: FMSUB negates {@code c},
  * FNMSUB negates {@code a} (that is, the product), FNMADD negates both {@code a} and {@code c}.
  * This is exact in every rounding mode because the spec defines those instructions as
  * &plusmn;(a&times;b)&plusmn;c with the negations applied before the single rounding, not as the
- * negation of a rounded result. It must not negate the result instead: under RDN/RUP that rounds
- * the wrong way and turns an exact-zero +0 into -0. Flipping the sign of a NaN input is harmless:
+ * negation of a rounded result. It must not negate the result instead: under RDN and RUP that
+ * rounds the wrong way, and it gives an exact zero the wrong sign. Flipping the sign of a NaN input is harmless:
  * the quiet bit (so whether NV is raised) is unchanged, and the result is the canonical NaN,
  * whose sign is positive, whatever the input NaN's sign.
  */
@@ -70,7 +74,7 @@ public final class SoftFloat {
 
     /** The canonical binary32 NaN (section 11.3). */
     public static final int CANONICAL_NAN32 = 0x7fc0_0000;
-    /** The canonical binary64 NaN (section 12.3). */
+    /** The canonical binary64 NaN: section 11.3's pattern widened (chapter 12). */
     public static final long CANONICAL_NAN64 = 0x7ff8_0000_0000_0000L;
 
     private static final long BOX = 0xffff_ffff_0000_0000L;
@@ -80,6 +84,8 @@ public final class SoftFloat {
     private static final long SLOW = Long.MIN_VALUE;
     /** Below this magnitude binary64 error-free transformations may lose bits to underflow. */
     private static final double SAFE_MIN = 0x1p-969;
+    /** Below this magnitude sums of two values cannot overflow. */
+    private static final double SAFE_MAX = 0x1p1022;
 
     // ---- NaN boxing (section 12.2) ----
 
@@ -257,6 +263,26 @@ public final class SoftFloat {
      * hart must derive FMSUB.D, FNMSUB.D and FNMADD.D from it.
      */
     public static long fma64(long a, long b, long c, int rm, Flags f) {
+        if (rm == RNE) {
+            double x = Double.longBitsToDouble(a);
+            double y = Double.longBitsToDouble(b);
+            double z = Double.longBitsToDouble(c);
+            double r = Math.fma(x, y, z); // correctly rounded; only NX remains to be decided
+            double p = x * y;
+            double d = r - z;
+            double ar = Math.abs(r);
+            double ap = Math.abs(p);
+            // x*y = p + pe (TwoProduct) and r - z = d + de (TwoSum) are both exact here, and each
+            // pair is (RN(v), v - RN(v)) of its value v, so the values are equal, i.e. r is exact,
+            // precisely when the pairs are. Requiring r above the smallest normal rules out
+            // tininess, p at least SAFE_MIN keeps pe exact, and staying below 2^1022 keeps every
+            // intermediate of TwoSum finite.
+            if (ar > Double.MIN_NORMAL && ar < SAFE_MAX && ap >= SAFE_MIN && ap < SAFE_MAX
+                    && Math.abs(z) < SAFE_MAX && Math.abs(d) < SAFE_MAX) {
+                if (p != d || Math.fma(x, y, -p) != twoSumErr(r, -z, d)) f.bits |= NX;
+                return Double.doubleToRawLongBits(r);
+            }
+        }
         return Arith.fma64(a, b, c, rm, f);
     }
 

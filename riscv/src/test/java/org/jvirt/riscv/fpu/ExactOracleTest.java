@@ -237,6 +237,10 @@ final class ExactOracleTest {
                 long a = gen64();
                 long b = near64(a);
                 long c = rnd.nextBoolean() ? near64(a) : Double.doubleToRawLongBits(-Double.longBitsToDouble(a) * Double.longBitsToDouble(b)) + rnd.nextInt(5) - 2;
+                if (rnd.nextInt(8) == 0) { // products next to the smallest normal, where tininess is decided
+                    b = Double.doubleToRawLongBits(0x1p-1022 / Double.longBitsToDouble(a)) + rnd.nextInt(7) - 3;
+                    c = rnd.nextInt(5) - 2L;
+                }
                 if (!finite64(a) || !finite64(b) || !finite64(c)) continue;
                 double x = Double.longBitsToDouble(a);
                 double y = Double.longBitsToDouble(b);
@@ -277,6 +281,10 @@ final class ExactOracleTest {
                 int a = gen32();
                 int b = near32(a);
                 int c = rnd.nextBoolean() ? near32(a) : Float.floatToRawIntBits(-Float.intBitsToFloat(a) * Float.intBitsToFloat(b)) + rnd.nextInt(5) - 2;
+                if (rnd.nextInt(8) == 0) {
+                    b = Float.floatToRawIntBits(0x1p-126f / Float.intBitsToFloat(a)) + rnd.nextInt(7) - 3;
+                    c = rnd.nextInt(5) - 2;
+                }
                 if (!finite32(a) || !finite32(b) || !finite32(c)) continue;
                 double x = Float.intBitsToFloat(a);
                 double y = Float.intBitsToFloat(b);
@@ -346,7 +354,10 @@ final class ExactOracleTest {
                 }
                 // binary64 -> integers, by BigDecimal's own integer rounding
                 long d = rnd.nextInt(3) == 0 ? gen64() : Double.doubleToRawLongBits((rnd.nextBoolean() ? -1 : 1) * Math.scalb(1 + rnd.nextDouble(), rnd.nextInt(70) - 4));
-                if (rnd.nextInt(4) == 0) d = Double.doubleToRawLongBits(Math.rint(Double.longBitsToDouble(d) * 2) / 2); // ties
+                if (rnd.nextInt(4) == 0) { // on, or an ulp or two beside, a tie
+                    d = Double.doubleToRawLongBits((rnd.nextInt(4) == 0 ? rnd.nextInt(7) - 3 : Math.rint(Double.longBitsToDouble(d))) + 0.5);
+                    d += rnd.nextInt(5) - 2;
+                }
                 if (finite64(d)) {
                     BigInteger n = bd(Double.longBitsToDouble(d)).setScale(0, toInt[rm]).toBigIntegerExact();
                     boolean inexact = bd(Double.longBitsToDouble(d)).compareTo(new BigDecimal(n)) != 0;
