@@ -35,7 +35,11 @@ final class CodeCache {
     }
 
     private void writtenRange(long pa, long len) {
-        for (long p = pa & ~0xfffL; p < pa + len; p += 4096) written(p);
+        for (long p = pa; p < pa + len; ) {
+            long chunk = Math.min(pa + len - p, 4096 - (p & 0xfff));
+            written(p, (int) chunk);
+            p += chunk;
+        }
     }
 
     void register(Mmu mmu) {
@@ -64,16 +68,21 @@ final class CodeCache {
         return off >= 0 && off < ram.size() && pages[(int) (off >>> 12)] != null;
     }
 
-    /** A store reached physical address {@code pa}: forget what was decoded on its page. */
-    void written(long pa) {
+    /**
+     * A store of {@code len} bytes (within one page) reached physical address {@code pa}: forget the instructions it may
+     * have changed, those starting in it and the one starting two bytes before it (a 32-bit
+     * instruction there covers its first parcel). The page stays a code page, so code and data that
+     * share a page do not make it bounce in and out of the cache; the interpreter holds the same
+     * array, so it decodes the new instruction when it reaches it.
+     */
+    void written(long pa, int len) {
         long off = pa - ram.base();
         if (off < 0 || off >= ram.size()) return;
-        int n = (int) (off >>> 12);
-        if (pages[n] != null) {
-            pages[n] = null;
-            live--;
-            for (Mmu m : mmus) m.codeChanged();
-        }
+        Insn[] p = pages[(int) (off >>> 12)];
+        if (p == null) return;
+        int first = Math.max(0, (int) ((off & 0xfff) - 2) >> 1);
+        int last = Math.min(SLOTS - 1, (int) (((off & 0xfff) + len - 1) >> 1));
+        for (int s = first; s <= last; s++) p[s] = null;
     }
 
     private void clear() {

@@ -206,7 +206,7 @@ public final class Mmu {
         }
         long pa = translate(va, size, WRITE);
         if (!bus.write(pa, size, v)) throw h.raise(Cause.STORE_ACCESS, va);
-        code.written(pa);
+        code.written(pa, size);
     }
 
     // ---- atomics -------------------------------------------------------------------------------------
@@ -216,7 +216,7 @@ public final class Mmu {
         if ((va & (size - 1)) != 0) throw h.raise(loadOnly ? Cause.LOAD_MISALIGNED : Cause.STORE_MISALIGNED, va);
         long pa = translate(va, size, loadOnly ? READ : WRITE);
         if (!ram.contains(pa, size)) throw h.raise(loadOnly ? Cause.LOAD_ACCESS : Cause.STORE_ACCESS, va);
-        if (!loadOnly) code.written(pa);
+        if (!loadOnly) code.written(pa, size);
         return pa - ram.base();
     }
 

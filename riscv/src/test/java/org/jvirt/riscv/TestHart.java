@@ -51,8 +51,7 @@ final class TestHart implements AutoCloseable {
     /** Writes 32-bit words from {@code addr} on. */
     TestHart put(long addr, int... words) {
         for (int k = 0; k < words.length; k++) {
-            ram.writeInt(addr + 4L * k, words[k]);
-            h.codeCache.written(addr + 4L * k); // the test writes RAM behind the hart's back: drop decoded code
+            ram.writeInt(addr + 4L * k, words[k]); // GuestMemory tells the code cache
         }
         return this;
     }
@@ -61,7 +60,6 @@ final class TestHart implements AutoCloseable {
     TestHart put16(long addr, int... parcels) {
         for (int k = 0; k < parcels.length; k++) {
             ram.writeShort(addr + 2L * k, (short) parcels[k]);
-            h.codeCache.written(addr + 2L * k);
         }
         return this;
     }
