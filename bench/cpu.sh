@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # CPU-bound guest benchmark: the same bare-metal program under jvirt's interpreter and, when it is
 # installed, under QEMU's TCG (-M spike runs HTIF programs). Prints MIPS and the time ratio.
-# Usage: bench/cpu.sh [runs]   (default 3; the best run of each is reported, as the machine is shared)
+# Usage: bench/cpu.sh [runs] [program]   (default: 3 runs of guests/programs/bench; the best run of
+# each is reported, as the machine is shared; "paging" measures the TLB under Sv39 instead)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-3}
-make -s -C guests/baremetal build/bench.elf >/dev/null
-prog=guests/baremetal/build/bench.elf
+name=${2:-bench}
+make -s -C guests/programs "build/$name.elf" >/dev/null
+prog=guests/programs/build/$name.elf
 ./jvirt --version >/dev/null # build first, outside the timings
 
 best_jvirt=""; insns=""; best_mips=""; rss=""
