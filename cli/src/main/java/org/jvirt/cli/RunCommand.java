@@ -86,7 +86,7 @@ final class RunCommand implements Callable<Integer> {
         try (RiscvMachine machine = new RiscvMachine(ramSize, cpus, out)) {
             try {
                 if (bareMetal) loadBareMetal(machine, err);
-                else machine.bootLinux(readFile(kernel), kernel.toString(), initrd == null ? null : readFile(initrd),
+                else machine.bootLinux(gunzipIfCompressed(readFile(kernel), kernel), kernel.toString(), initrd == null ? null : readFile(initrd),
                         append, firmware == null ? null : readFile(firmware));
             } catch (LoadException e) {
                 throw new Main.UserError(e.getMessage());
@@ -137,6 +137,16 @@ final class RunCommand implements Callable<Integer> {
             return in.readAllBytes();
         } catch (IOException e) {
             throw new Main.UserError("cannot read the bundled demo: " + e.getMessage());
+        }
+    }
+
+    /** A gzip-compressed kernel (Image.gz) is decompressed; anything else is returned as it is. */
+    static byte[] gunzipIfCompressed(byte[] data, Path p) {
+        if (data.length < 2 || (data[0] & 0xff) != 0x1f || (data[1] & 0xff) != 0x8b) return data;
+        try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(data))) {
+            return in.readNBytes(1 << 30);
+        } catch (IOException e) {
+            throw new Main.UserError(p + " looks gzip-compressed but cannot be decompressed: " + e.getMessage());
         }
     }
 

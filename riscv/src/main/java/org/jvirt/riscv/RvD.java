@@ -2,6 +2,7 @@ package org.jvirt.riscv;
 
 import static org.jvirt.riscv.Format.*;
 import static org.jvirt.riscv.RvF.rm;
+import static org.jvirt.riscv.RvF.setX;
 
 import org.jvirt.riscv.fpu.SoftFloat;
 
@@ -14,12 +15,6 @@ final class RvD {
     private static long setD(Hart h, Insn d, long pc, long v) {
         h.f[d.rd] = v;
         h.fpDirty();
-        return pc + d.len;
-    }
-
-    private static long setX(Hart h, Insn d, long pc, long v) {
-        h.x[d.rd] = v;
-        h.fpDirty(); // flags may have changed; Dirty may be set conservatively
         return pc + d.len;
     }
 

@@ -27,7 +27,8 @@ final class RvF {
         return pc + d.len;
     }
 
-    private static long setX(Hart h, Insn d, long pc, long v) {
+    /** Writes an integer result of an FP instruction (compare, classify, convert, move). */
+    static long setX(Hart h, Insn d, long pc, long v) {
         h.x[d.rd] = v;
         h.fpDirty(); // flags may have changed; Dirty may be set conservatively
         return pc + d.len;
