@@ -2,7 +2,7 @@
 # Builds jvirt's bundled RISC-V guest from Debian's packages: a Linux kernel from linux-source-6.1
 # with jvirt.config on top of tinyconfig, and a static busybox initramfs with ./init.
 # Output: out/Image.gz, out/initramfs.cpio.gz and out/SHA256SUMS; copy them to images/ to bundle.
-# Needs (as root, the first time): deb-src enabled for `apt-get source`, and
+# Needs root (it makes /dev/console in the initramfs) and, the first time: deb-src enabled for `apt-get source`, and
 #   apt-get install linux-source-6.1 gcc-riscv64-linux-gnu libc6-dev-riscv64-cross bc flex bison \
 #     libssl-dev libelf-dev cpio
 set -euo pipefail
@@ -33,7 +33,7 @@ make -C "$bb" -s CROSS_COMPILE=$cross defconfig
 sed -i -e 's/^# CONFIG_STATIC is not set/CONFIG_STATIC=y/' \
        -e 's/^CONFIG_TC=y/# CONFIG_TC is not set/' "$bb/.config"   # tc does not build with bookworm's headers
 make -C "$bb" -s CROSS_COMPILE=$cross oldconfig </dev/null >/dev/null
-make -C "$bb" -s CROSS_COMPILE=$cross -j"$jobs" busybox
+make -C "$bb" -s CROSS_COMPILE=$cross -j"$jobs" busybox busybox.links
 root="$work/rootfs"
 rm -rf "$root"
 mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,mnt,tmp,root,etc}
@@ -43,6 +43,8 @@ for applet in $(sed 's|^/||' "$bb/busybox.links"); do
   ln -sf /bin/busybox "$root/$applet"
 done
 cp "$here/init" "$root/init"
+mknod -m 600 "$root/dev/console" c 5 1   # the kernel opens it for init before devtmpfs is mounted
+mknod -m 666 "$root/dev/null" c 1 3
 echo 'export PS1="jvirt:\w# "' > "$root/etc/profile"
 (cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --owner=0:0 --reproducible 2>/dev/null) | gzip -9n > "$out/initramfs.cpio.gz"
 
