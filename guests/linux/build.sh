@@ -12,6 +12,8 @@ out=$here/out
 jobs=${JOBS:-2}
 cross=riscv64-linux-gnu-
 mkdir -p "$work" "$out"
+# Reproducible: no build date, user or host baked into the kernel.
+export KBUILD_BUILD_TIMESTAMP="Thu Jan  1 00:00:00 UTC 2026" KBUILD_BUILD_USER=jvirt KBUILD_BUILD_HOST=jvirt SOURCE_DATE_EPOCH=1767225600
 
 # --- kernel ---------------------------------------------------------------------------------------
 tarball=$(ls /usr/src/linux-source-6.1.tar.* | head -n 1)

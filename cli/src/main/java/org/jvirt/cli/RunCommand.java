@@ -18,7 +18,7 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code jvirt run}: build a machine, load the guest, run it, report how it ended. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Runs a guest. With no --kernel, runs the bundled bare-metal demo program.",
+        description = {"Runs a guest. With no --kernel, boots the bundled Linux guest; with --bios none and no --kernel, the bare-metal demo.",
                 "Exit status: the guest's own (HTIF exit), 124 after --timeout, 125 after --max-instructions, "
                         + "1 for a guest that cannot be loaded, 2 for a bad command line."})
 final class RunCommand implements Callable<Integer> {
@@ -33,7 +33,7 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--bios", paramLabel = "none", description = "'none' runs --kernel as a bare-metal ELF in M-mode (HTIF console and exit); without it, --kernel is a Linux kernel.")
     String bios;
 
-    @Option(names = "--mem", paramLabel = "SIZE", defaultValue = "128M", description = "Guest RAM, e.g. 256M or 1G (default ${DEFAULT-VALUE}).")
+    @Option(names = "--mem", paramLabel = "SIZE", defaultValue = "256M", description = "Guest RAM, e.g. 256M or 1G (default ${DEFAULT-VALUE}).")
     String mem;
 
     @Option(names = "--cpus", paramLabel = "N", defaultValue = "1", description = "Harts, 1 to 8 (default ${DEFAULT-VALUE}).")
@@ -82,7 +82,19 @@ final class RunCommand implements Callable<Integer> {
                 throw new Main.UserError("cannot write " + dumpDtb + ": " + e.getMessage());
             }
         }
-        boolean bareMetal = "none".equals(bios) || kernel == null;
+        if (kernel == null && bios == null) {
+            Path images = bundledImages();
+            if (images == null) {
+                err.println("jvirt: the bundled Linux guest is not here (guests/linux/images): running the bare-metal demo instead");
+                bios = "none";
+            } else {
+                kernel = images.resolve("Image.gz");
+                initrd = images.resolve("initramfs.cpio.gz");
+                err.println("jvirt: booting the bundled guest, Linux 6.1 (riscv64) with a busybox shell, " + (ramSize >> 20)
+                        + " MiB, " + cpus + " hart" + (cpus > 1 ? "s" : "") + "; Ctrl-A X quits, Ctrl-A H lists the keys");
+            }
+        }
+        boolean bareMetal = "none".equals(bios);
         try (RiscvMachine machine = new RiscvMachine(ramSize, cpus, out)) {
             try {
                 if (bareMetal) loadBareMetal(machine, err);
@@ -122,13 +134,20 @@ final class RunCommand implements Callable<Integer> {
         if (kernel == null) {
             name = "the bundled demo";
             image = bundledDemo();
-            err.println("jvirt: no --kernel given: running the bundled bare-metal demo (RISC-V, M-mode, HTIF console); "
-                    + "booting Linux comes with the virt board");
+            err.println("jvirt: running the bundled bare-metal demo (RISC-V, M-mode, HTIF console)");
         } else {
             name = kernel.toString();
             image = readFile(kernel);
         }
         machine.loadBareMetal(ElfImage.parse(image, ElfImage.EM_RISCV, name), name);
+    }
+
+    /** Where the bundled guest's images are: the repository the launcher runs from (jvirt.home). */
+    private static Path bundledImages() {
+        String home = System.getProperty("jvirt.home");
+        if (home == null) return null;
+        Path images = Path.of(home, "guests", "linux", "images");
+        return java.nio.file.Files.isRegularFile(images.resolve("Image.gz")) ? images : null;
     }
 
     private static byte[] bundledDemo() {

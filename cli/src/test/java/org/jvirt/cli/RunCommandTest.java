@@ -96,8 +96,8 @@ class RunCommandTest {
     }
 
     @Test
-    void withoutAKernelTheBundledDemoRuns() {
-        Cli r = Cli.run("run", "--max-instructions", "2000000000");
+    void withBiosNoneAndNoKernelTheBundledDemoRuns() {
+        Cli r = Cli.run("run", "--bios", "none", "--max-instructions", "2000000000");
         assertEquals(0, r.status(), r.err());
         assertTrue(r.err().contains("bundled bare-metal demo"), r.err());
         assertFalse(r.out().isBlank());
