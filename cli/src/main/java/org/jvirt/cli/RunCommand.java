@@ -7,7 +7,10 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
+import org.jvirt.virtio.BlockDevice;
 import org.jvirt.machine.loader.ElfImage;
 import org.jvirt.machine.loader.LoadException;
 import org.jvirt.riscv.board.Outcome;
@@ -57,6 +60,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--firmware", paramLabel = "FILE", description = "M-mode firmware to boot the kernel through (e.g. OpenSBI's fw_jump.bin) instead of the built-in SBI.")
     Path firmware;
 
+    @Option(names = "--disk", paramLabel = "FILE[,ro]", description = "A raw disk image as a virtio-blk device (repeatable; ',ro' for read-only). The first is /dev/vda.")
+    List<String> disks = new ArrayList<>();
+
     @Option(names = "--dump-dtb", paramLabel = "FILE", description = "Write the machine's device tree blob to FILE and exit.")
     Path dumpDtb;
 
@@ -68,6 +74,7 @@ final class RunCommand implements Callable<Integer> {
         if ("none".equals(bios) && (firmware != null || initrd != null))
             throw new Main.UserError("--bios none runs a bare-metal program: it takes no --firmware or --initrd", Main.USAGE);
         if (cpus < 1 || cpus > 8) throw new Main.UserError("--cpus must be between 1 and 8", Main.USAGE);
+        if (disks.size() > RiscvMachine.VIRTIO_SLOTS) throw new Main.UserError("at most " + RiscvMachine.VIRTIO_SLOTS + " --disk", Main.USAGE);
         if (maxInstructions != null && maxInstructions <= 0) throw new Main.UserError("--max-instructions must be positive", Main.USAGE);
         long ramSize = Sizes.bytes(mem, "--mem");
         if (ramSize % 4096 != 0 || ramSize < (1 << 20) || ramSize > (64L << 30))
@@ -96,7 +103,13 @@ final class RunCommand implements Callable<Integer> {
         }
         boolean bareMetal = "none".equals(bios);
         try (RiscvMachine machine = new RiscvMachine(ramSize, cpus, out)) {
+            List<BlockDevice> opened = new ArrayList<>();
             try {
+                for (String disk : disks) {
+                    BlockDevice dev = openDisk(disk);
+                    opened.add(dev);
+                    machine.attach(dev);
+                }
                 if (bareMetal) loadBareMetal(machine, err);
                 else machine.bootLinux(gunzipIfCompressed(readFile(kernel), kernel), kernel.toString(), initrd == null ? null : readFile(initrd),
                         append, firmware == null ? null : readFile(firmware));
@@ -109,6 +122,13 @@ final class RunCommand implements Callable<Integer> {
                 outcome = machine.run(maxInstructions == null ? 0 : maxInstructions, timeoutMs);
             }
             out.flush();
+            for (BlockDevice d : opened) {
+                try {
+                    d.close();
+                } catch (IOException e) {
+                    err.println("jvirt: could not close a disk image cleanly: " + e.getMessage());
+                }
+            }
             if (stats) Stats.print(machine, err);
             return switch (outcome) {
                 case Outcome.Exited e -> e.status();
@@ -140,6 +160,17 @@ final class RunCommand implements Callable<Integer> {
             image = readFile(kernel);
         }
         machine.loadBareMetal(ElfImage.parse(image, ElfImage.EM_RISCV, name), name);
+    }
+
+    private static BlockDevice openDisk(String spec) {
+        boolean ro = spec.endsWith(",ro");
+        Path p = Path.of(ro ? spec.substring(0, spec.length() - 3) : spec);
+        if (!java.nio.file.Files.isRegularFile(p)) throw new Main.UserError(p + ": no such disk image (--disk takes a raw image file)");
+        try {
+            return new BlockDevice(p, ro);
+        } catch (IOException e) {
+            throw new Main.UserError(p + ": cannot open the disk image" + (ro ? "" : " for writing (add ,ro for read-only)") + ": " + e.getMessage());
+        }
     }
 
     /** Where the bundled guest's images are: the repository the launcher runs from (jvirt.home). */

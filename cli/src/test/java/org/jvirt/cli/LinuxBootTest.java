@@ -45,4 +45,50 @@ class LinuxBootTest {
         }
         return tests;
     }
+
+    static int boot(ScriptedConsole console, String... extra) {
+        List<String> args = new ArrayList<>(List.of("run", "--kernel", images().resolve("Image.gz").toString(),
+                "--initrd", images().resolve("initramfs.cpio.gz").toString(), "--timeout", "240s"));
+        args.addAll(List.of(extra));
+        return Main.execute(console.in(), console.out(), new java.io.PrintStream(java.io.OutputStream.nullOutputStream()), args.toArray(String[]::new));
+    }
+
+    static String run(String... cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertEquals(0, p.waitFor(), String.join(" ", cmd) + ": " + out);
+        return out;
+    }
+
+    @org.junit.jupiter.api.Test
+    void aFileWrittenToTheVirtioDiskIsOnTheHostAndSurvivesAReboot(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path disk = dir.resolve("disk.img");
+        run("mke2fs", "-q", "-t", "ext2", disk.toString(), "8M");
+        ScriptedConsole first = new ScriptedConsole()
+                .then(PROMPT, "echo written-by-the-guest > /mnt/note.txt; sync")
+                .then(PROMPT, "poweroff -f");
+        assertEquals(0, boot(first, "--disk", disk.toString()), first.output());
+        assertTrue(first.output().contains("/dev/vda mounted on /mnt"), first.output());
+        assertEquals("written-by-the-guest\n", run("debugfs", "-R", "cat /note.txt", disk.toString()).lines()
+                .filter(l -> !l.startsWith("debugfs")).reduce("", (a, b) -> a + b + "\n"));
+
+        ScriptedConsole second = new ScriptedConsole()
+                .then(PROMPT, "cat /mnt/note.txt")
+                .then(PROMPT, "poweroff -f");
+        assertEquals(0, boot(second, "--disk", disk.toString()), second.output());
+        assertTrue(second.output().contains("cat /mnt/note.txt\r\nwritten-by-the-guest"), second.output());
+    }
+
+    @org.junit.jupiter.api.Test
+    void aReadOnlyDiskRefusesWrites(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path disk = dir.resolve("ro.img");
+        run("mke2fs", "-q", "-t", "ext2", disk.toString(), "8M");
+        byte[] before = java.nio.file.Files.readAllBytes(disk);
+        ScriptedConsole c = new ScriptedConsole()
+                .then(PROMPT, "echo x > /mnt/x; sync; cat /sys/block/vda/ro")
+                .then(PROMPT, "poweroff -f");
+        assertEquals(0, boot(c, "--disk", disk + ",ro"), c.output());
+        assertTrue(c.output().contains("\n1\r\n") || c.output().contains("Read-only"), c.output());
+        assertArrayEquals(before, java.nio.file.Files.readAllBytes(disk), "the image is unchanged");
+    }
 }

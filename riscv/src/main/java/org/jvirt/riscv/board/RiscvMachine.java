@@ -17,6 +17,9 @@ import org.jvirt.machine.loader.ElfImage;
 import org.jvirt.machine.loader.LoadException;
 import org.jvirt.riscv.Decoder;
 import org.jvirt.riscv.Hart;
+import org.jvirt.machine.MmioDevice;
+import org.jvirt.virtio.MmioTransport;
+import org.jvirt.virtio.VirtioDevice;
 
 /**
  * A RISC-V machine with the memory map of QEMU's virt board: RAM at 0x8000_0000, the SiFive test
@@ -44,6 +47,7 @@ public final class RiscvMachine implements AutoCloseable {
     private final Clint clint;
     private final Plic plic;
     private final Uart16550 uart;
+    private final VirtioSlot[] slots = new VirtioSlot[VIRTIO_SLOTS];
     private final Clock clock = Clock.host(Clint.FREQUENCY);
     private final OutputStream console;
     private Htif htif;
@@ -65,19 +69,40 @@ public final class RiscvMachine implements AutoCloseable {
         bus.map(Clint.BASE, Clint.SIZE, clint);
         bus.map(Plic.BASE, Plic.SIZE, plic);
         bus.map(UART_BASE, 0x100, uart);
-        for (int i = 0; i < VIRTIO_SLOTS; i++) bus.map(VIRTIO_BASE + 0x1000L * i, 0x1000, new EmptyVirtioSlot());
+        for (int i = 0; i < VIRTIO_SLOTS; i++) {
+            slots[i] = new VirtioSlot();
+            bus.map(VIRTIO_BASE + 0x1000L * i, 0x1000, slots[i]);
+        }
     }
 
     /**
-     * A virtio-mmio slot with nothing plugged in: the magic value and version 2, device id 0, which
-     * drivers skip (virtio spec 1.2, section 4.2.2), so the device tree can list every slot.
+     * A virtio-mmio slot: empty, it shows the magic value and version 2 with device id 0, which drivers
+     * skip (virtio spec 1.2, section 4.2.2), so the device tree can list every slot.
      */
-    private static final class EmptyVirtioSlot implements org.jvirt.machine.MmioDevice {
-        public String name() { return "virtio-empty"; }
+    private static final class VirtioSlot implements MmioDevice {
+        MmioDevice device;
+
+        public String name() { return device == null ? "virtio-empty" : device.name(); }
+
         public long read(long offset, int size) {
+            if (device != null) return device.read(offset, size);
             return offset == 0 ? 0x74726976L : offset == 4 ? 2 : 0;
         }
-        public void write(long offset, int size, long value) { }
+
+        public void write(long offset, int size, long value) {
+            if (device != null) device.write(offset, size, value);
+        }
+    }
+
+    /** Plugs {@code device} into the first free virtio-mmio slot, before the guest boots. */
+    public void attach(VirtioDevice device) {
+        for (int i = 0; i < VIRTIO_SLOTS; i++) {
+            if (slots[i].device == null) {
+                slots[i].device = new MmioTransport(device, ram, plic.line(VIRTIO_FIRST_IRQ + i));
+                return;
+            }
+        }
+        throw new IllegalStateException("all " + VIRTIO_SLOTS + " virtio slots are taken");
     }
 
     public Bus bus() { return bus; }
