@@ -28,6 +28,7 @@ class LinuxBootTest {
                 ScriptedConsole console = new ScriptedConsole()
                         .then(PROMPT, "uname -m")
                         .then(PROMPT, "grep -c processor /proc/cpuinfo; grep -m1 isa /proc/cpuinfo")
+                        .then(PROMPT, "cat /sys/class/misc/hw_random/rng_current; head -c 8 /dev/hwrng | wc -c")
                         .then(PROMPT, "poweroff -f");
                 List<String> args = new ArrayList<>(List.of("run", "--kernel", images().resolve("Image.gz").toString(),
                         "--initrd", images().resolve("initramfs.cpio.gz").toString(), "--mem", "256M",
@@ -41,6 +42,8 @@ class LinuxBootTest {
                 assertTrue(out.contains("\nriscv64"), out);
                 assertTrue(out.contains("\n" + c[1] + "\r\n") || out.contains("\n" + c[1] + "\n"), "processors: " + out);
                 assertTrue(out.contains("rv64imafdc"), out);
+                assertTrue(out.contains("virtio_rng.0"), "virtio-rng is the guest's hardware RNG: " + out);
+                assertTrue(out.contains("\n8\r\n"), "8 random bytes read: " + out);
             }));
         }
         return tests;

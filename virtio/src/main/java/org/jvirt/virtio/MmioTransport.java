@@ -126,6 +126,15 @@ public final class MmioTransport implements MmioDevice {
         }
     }
 
+    /**
+     * Lets the device serve queue {@code index} now, for work that comes from the host side (console
+     * input) rather than from a guest notification.
+     */
+    public synchronized void kick(int index) {
+        notifications--;
+        notify(index);
+    }
+
     private void notify(int index) {
         notifications++;
         if (index < 0 || index >= queues.length || (status & DRIVER_OK) == 0 || (status & NEEDS_RESET) != 0) return;

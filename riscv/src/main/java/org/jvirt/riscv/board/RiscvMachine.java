@@ -73,6 +73,8 @@ public final class RiscvMachine implements AutoCloseable {
             slots[i] = new VirtioSlot();
             bus.map(VIRTIO_BASE + 0x1000L * i, 0x1000, slots[i]);
         }
+        // Entropy for the guest from the host's SecureRandom, in the last slot so disks keep vda, vdb...
+        slots[VIRTIO_SLOTS - 1].device = new MmioTransport(new org.jvirt.virtio.RngDevice(), ram, plic.line(VIRTIO_FIRST_IRQ + VIRTIO_SLOTS - 1));
     }
 
     /**
