@@ -22,6 +22,7 @@ import picocli.CommandLine.ParentCommand;
 /** {@code jvirt run}: build a machine, load the guest, run it, report how it ended. */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Runs a guest. With no --kernel, boots the bundled Linux guest; with --bios none and no --kernel, the bare-metal demo.",
+                "The guest console is the terminal: Ctrl-A X quits, Ctrl-A H lists the keys.",
                 "Exit status: the guest's own (HTIF exit), 124 after --timeout, 125 after --max-instructions, "
                         + "1 for a guest that cannot be loaded, 2 for a bad command line."})
 final class RunCommand implements Callable<Integer> {
@@ -63,6 +64,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--disk", paramLabel = "FILE[,ro]", description = "A raw disk image as a virtio-blk device (repeatable; ',ro' for read-only). The first is /dev/vda.")
     List<String> disks = new ArrayList<>();
 
+    @Option(names = "--no-reboot", description = "End the run when the guest resets, instead of booting it again (exit status 1).")
+    boolean noReboot;
+
     @Option(names = "--dump-dtb", paramLabel = "FILE", description = "Write the machine's device tree blob to FILE and exit.")
     Path dumpDtb;
 
@@ -102,49 +106,66 @@ final class RunCommand implements Callable<Integer> {
             }
         }
         boolean bareMetal = "none".equals(bios);
-        try (RiscvMachine machine = new RiscvMachine(ramSize, cpus, out)) {
-            List<BlockDevice> opened = new ArrayList<>();
-            try {
-                for (String disk : disks) {
-                    BlockDevice dev = openDisk(disk);
-                    opened.add(dev);
-                    machine.attach(dev);
+        byte[] kernelImage = bareMetal ? null : gunzipIfCompressed(readFile(kernel), kernel);
+        byte[] initrdImage = bareMetal || initrd == null ? null : readFile(initrd);
+        byte[] firmwareImage = bareMetal || firmware == null ? null : readFile(firmware);
+        PanicWatch console = new PanicWatch(out);
+        long started = System.currentTimeMillis();
+        try (TerminalConsole terminal = new TerminalConsole(parent.in, err)) {
+            if (!bareMetal) terminal.start();
+            while (true) {
+                long left = timeoutMs == 0 ? 0 : Math.max(1, timeoutMs - (System.currentTimeMillis() - started));
+                Outcome outcome;
+                try (RiscvMachine machine = new RiscvMachine(ramSize, cpus, console)) {
+                    List<BlockDevice> opened = new ArrayList<>();
+                    try {
+                        for (String disk : disks) {
+                            BlockDevice dev = openDisk(disk);
+                            opened.add(dev);
+                            machine.attach(dev);
+                        }
+                        if (bareMetal) loadBareMetal(machine, err);
+                        else machine.bootLinux(kernelImage, kernel.toString(), initrdImage, append, firmwareImage);
+                    } catch (LoadException e) {
+                        throw new Main.UserError(e.getMessage());
+                    }
+                    terminal.connect(machine.uart(), machine::wakeUp, () -> machine.stop(0));
+                    console.onPanic(() -> machine.stop(1));
+                    outcome = machine.run(maxInstructions == null ? 0 : maxInstructions, left);
+                    out.flush();
+                    for (BlockDevice d : opened) {
+                        try {
+                            d.close();
+                        } catch (IOException e) {
+                            err.println("jvirt: could not close a disk image cleanly: " + e.getMessage());
+                        }
+                    }
+                    if (stats) Stats.print(machine, err);
                 }
-                if (bareMetal) loadBareMetal(machine, err);
-                else machine.bootLinux(gunzipIfCompressed(readFile(kernel), kernel), kernel.toString(), initrd == null ? null : readFile(initrd),
-                        append, firmware == null ? null : readFile(firmware));
-            } catch (LoadException e) {
-                throw new Main.UserError(e.getMessage());
+                if (outcome instanceof Outcome.Reset && !noReboot && !bareMetal) {
+                    err.println("jvirt: the guest rebooted");
+                    continue;
+                }
+                if (console.panicked()) {
+                    err.println("jvirt: the guest kernel panicked (its last words are above)");
+                    return 1;
+                }
+                return switch (outcome) {
+                    case Outcome.Exited e -> e.status();
+                    case Outcome.InstructionLimit l -> {
+                        err.println("jvirt: stopped the guest after " + l.instructions() + " instructions (--max-instructions)");
+                        yield EXIT_INSTRUCTION_LIMIT;
+                    }
+                    case Outcome.Reset r -> {
+                        err.println("jvirt: the guest asked for a reset" + (noReboot ? " (--no-reboot)" : ""));
+                        yield 1;
+                    }
+                    case Outcome.Timeout t -> {
+                        err.println("jvirt: stopped the guest after " + timeout + " (--timeout)");
+                        yield EXIT_TIMEOUT;
+                    }
+                };
             }
-            Outcome outcome;
-            try (TerminalConsole console = new TerminalConsole(parent.in, err, machine.uart(), machine::wakeUp, () -> machine.stop(0))) {
-                if (!bareMetal) console.start();
-                outcome = machine.run(maxInstructions == null ? 0 : maxInstructions, timeoutMs);
-            }
-            out.flush();
-            for (BlockDevice d : opened) {
-                try {
-                    d.close();
-                } catch (IOException e) {
-                    err.println("jvirt: could not close a disk image cleanly: " + e.getMessage());
-                }
-            }
-            if (stats) Stats.print(machine, err);
-            return switch (outcome) {
-                case Outcome.Exited e -> e.status();
-                case Outcome.InstructionLimit l -> {
-                    err.println("jvirt: stopped the guest after " + l.instructions() + " instructions (--max-instructions)");
-                    yield EXIT_INSTRUCTION_LIMIT;
-                }
-                case Outcome.Reset r -> {
-                    err.println("jvirt: the guest asked for a reset");
-                    yield 1;
-                }
-                case Outcome.Timeout t -> {
-                    err.println("jvirt: stopped the guest after " + timeout + " (--timeout)");
-                    yield EXIT_TIMEOUT;
-                }
-            };
         }
     }
 

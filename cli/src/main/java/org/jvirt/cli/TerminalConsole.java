@@ -16,19 +16,23 @@ final class TerminalConsole implements AutoCloseable {
 
     private final InputStream in;
     private final PrintStream err;
-    private final Uart16550 uart;
-    private final Runnable wake, quit;
+    private volatile Uart16550 uart;
+    private volatile Runnable wake, quit;
     private final boolean terminal;
     private String savedMode;
     private Thread reader;
 
-    TerminalConsole(InputStream in, PrintStream err, Uart16550 uart, Runnable wake, Runnable quit) {
+    TerminalConsole(InputStream in, PrintStream err) {
         this.in = in;
         this.err = err;
+        this.terminal = System.console() != null && System.console().isTerminal();
+    }
+
+    /** Sends input to this machine's UART from now on (a reboot builds a new machine). */
+    void connect(Uart16550 uart, Runnable wake, Runnable quit) {
         this.uart = uart;
         this.wake = wake;
         this.quit = quit;
-        this.terminal = System.console() != null && System.console().isTerminal();
     }
 
     boolean isTerminal() { return terminal; }
@@ -65,7 +69,8 @@ final class TerminalConsole implements AutoCloseable {
     }
 
     private void feed(byte b) throws InterruptedException {
-        while (uart.receive(new byte[] {b}, 0, 1) == 0) Thread.sleep(1); // the guest reads slower than we type
+        Uart16550 u;
+        while ((u = uart) == null || u.receive(new byte[] {b}, 0, 1) == 0) Thread.sleep(1); // the guest reads slower than we type
         wake.run();
     }
 

@@ -83,6 +83,26 @@ class LinuxBootTest {
     }
 
     @org.junit.jupiter.api.Test
+    void panicsResetsAndRebootsEndTheRunAsTheyShould() {
+        // A panic (init exits) ends the run with status 1 and the reason.
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        ScriptedConsole panic = new ScriptedConsole();
+        int status = Main.execute(panic.in(), panic.out(), new java.io.PrintStream(err, true), "run",
+                "--kernel", images().resolve("Image.gz").toString(), "--initrd", images().resolve("initramfs.cpio.gz").toString(),
+                "--append", "console=ttyS0 rdinit=/bin/false", "--timeout", "240s");
+        assertEquals(1, status, panic.output());
+        assertTrue(panic.output().contains("Kernel panic"), panic.output());
+        assertTrue(err.toString().contains("the guest kernel panicked"), err.toString());
+
+        // A reset with --no-reboot ends the run with status 1; without it the guest boots again.
+        ScriptedConsole reset = new ScriptedConsole().then(PROMPT, "reboot -f");
+        assertEquals(1, boot(reset, "--no-reboot"), reset.output());
+        ScriptedConsole reboot = new ScriptedConsole().then(PROMPT, "reboot -f").then(PROMPT, "poweroff -f");
+        assertEquals(0, boot(reboot), reboot.output());
+        assertEquals(2, reboot.output().split("jvirt-guest: init reached", -1).length - 1, "booted twice: " + reboot.output());
+    }
+
+    @org.junit.jupiter.api.Test
     void aReadOnlyDiskRefusesWrites(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
         Path disk = dir.resolve("ro.img");
         run("mke2fs", "-q", "-t", "ext2", disk.toString(), "8M");
