@@ -37,7 +37,8 @@ public final class Mmu {
     private final long[][] tag = new long[3][SIZE];
     private final long[][] off = new long[3][SIZE];
     /** The read and write rows of tag and off, for the fast paths (one load fewer per access). */
-    private final long[] readTag = tag[READ], readOff = off[READ], writeTag = tag[WRITE], writeOff = off[WRITE];
+    private final long[] readTag = tag[READ], readOff = off[READ], writeTag = tag[WRITE], writeOff = off[WRITE],
+            execTag = tag[EXEC], execOff = off[EXEC];
     private final long[] scratch = new long[1];
 
     /** Whether some TLB entry was filled from a megapage or larger leaf since the last full flush. */
@@ -105,13 +106,13 @@ public final class Mmu {
      */
     long executablePage(long pc) {
         int i = (int) (pc >>> 12) & (SIZE - 1);
-        if (tag[EXEC][i] != ((pc & PAGE_MASK) | fetchCtx)) {
+        if (execTag[i] != ((pc & PAGE_MASK) | fetchCtx)) {
             misses++;
             long pa = translate(pc, 2, EXEC);
             if (!ram.contains(pa & PAGE_MASK, 4096)) return -1;
-            if (tag[EXEC][i] != ((pc & PAGE_MASK) | fetchCtx)) return -1; // not cacheable (PMP): fetch each time
+            if (execTag[i] != ((pc & PAGE_MASK) | fetchCtx)) return -1; // not cacheable (PMP): fetch each time
         }
-        return (pc & PAGE_MASK) + off[EXEC][i];
+        return (pc & PAGE_MASK) + execOff[i];
     }
 
     /** Fetches and decodes the instruction at {@code pc} without the code cache (MMIO, page-straddling). */

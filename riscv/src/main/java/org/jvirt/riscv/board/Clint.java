@@ -94,7 +94,8 @@ public final class Clint implements MmioDevice {
     /** Nanoseconds until the earliest timer fires, for a hart that waits in WFI; Long.MAX_VALUE if none is armed. */
     public synchronized long nanosToNextDeadline() {
         long now = clock.ticks(), best = Long.MAX_VALUE;
-        for (long cmp : java.util.stream.LongStream.concat(java.util.Arrays.stream(mtimecmp), java.util.Arrays.stream(stimecmp)).toArray()) {
+        for (int i = 0; i < 2 * mtimecmp.length; i++) {
+            long cmp = i < mtimecmp.length ? mtimecmp[i] : stimecmp[i - mtimecmp.length];
             if (cmp == -1L) continue;
             long ticks = Long.compareUnsigned(cmp, now) <= 0 ? 0 : cmp - now;
             best = Math.min(best, ticks);
