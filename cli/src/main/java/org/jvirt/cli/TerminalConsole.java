@@ -3,10 +3,10 @@ package org.jvirt.cli;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
-import org.jvirt.machine.devices.Uart16550;
+import org.jvirt.machine.devices.ConsoleInput;
 
 /**
- * Connects the host's standard input to the guest's UART. On a terminal it switches to raw mode (so
+ * Connects the host's standard input to the guest's console device (the UART, or a virtio console). On a terminal it switches to raw mode (so
  * every key reaches the guest) and takes QEMU's escape keys: Ctrl-A X quits, Ctrl-A H lists the keys,
  * Ctrl-A Ctrl-A sends a Ctrl-A. When standard input is not a terminal, bytes pass through unchanged,
  * for scripting.
@@ -16,7 +16,7 @@ final class TerminalConsole implements AutoCloseable {
 
     private final InputStream in;
     private final PrintStream err;
-    private volatile Uart16550 uart;
+    private volatile ConsoleInput target;
     private volatile Runnable wake, quit;
     private final boolean terminal;
     private String savedMode;
@@ -28,9 +28,9 @@ final class TerminalConsole implements AutoCloseable {
         this.terminal = System.console() != null && System.console().isTerminal();
     }
 
-    /** Sends input to this machine's UART from now on (a reboot builds a new machine). */
-    void connect(Uart16550 uart, Runnable wake, Runnable quit) {
-        this.uart = uart;
+    /** Sends input to this console device from now on (a reboot builds a new machine). */
+    void connect(ConsoleInput target, Runnable wake, Runnable quit) {
+        this.target = target;
         this.wake = wake;
         this.quit = quit;
     }
@@ -69,8 +69,8 @@ final class TerminalConsole implements AutoCloseable {
     }
 
     private void feed(byte b) throws InterruptedException {
-        Uart16550 u;
-        while ((u = uart) == null || u.receive(new byte[] {b}, 0, 1) == 0) Thread.sleep(1); // the guest reads slower than we type
+        ConsoleInput t;
+        while ((t = target) == null || t.receive(new byte[] {b}, 0, 1) == 0) Thread.sleep(1); // the guest reads slower than we type
         wake.run();
     }
 

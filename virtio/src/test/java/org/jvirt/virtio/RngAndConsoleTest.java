@@ -50,6 +50,16 @@ class RngAndConsoleTest {
             assertEquals(3, d.usedLen(0));
             assertEquals('l', d.ram.readByte(TestDriver.DATA + 0x100));
             assertFalse(d.needsReset());
+            // the guest posts a buffer first; the host types later and kicks the queue
+            d.desc(1, TestDriver.DATA + 0x200, 16, WRITE, 0);
+            d.submit(1);
+            assertEquals(1, d.usedIdx(), "nothing to deliver yet");
+            d.reg(0x64, 1);
+            dev[0].receive("pwd\n".getBytes(), 0, 4);
+            d.t.kick(0);
+            assertEquals(2, d.usedIdx(), "delivered on the kick");
+            assertEquals('p', d.ram.readByte(TestDriver.DATA + 0x200));
+            assertTrue(d.irq, "and the guest is interrupted");
         }
     }
 }

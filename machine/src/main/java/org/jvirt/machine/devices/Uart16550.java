@@ -10,7 +10,7 @@ import org.jvirt.machine.MmioDevice;
  * port 0x3f8): the registers Linux's 8250 driver uses, with a receive FIFO fed by the host and
  * transmission that completes at once. Registers are one byte apart; wider accesses use the low byte.
  */
-public final class Uart16550 implements MmioDevice {
+public final class Uart16550 implements MmioDevice, ConsoleInput {
     private static final int RX_CAPACITY = 4096;
     // Interrupt enable bits, and interrupt identification values (lowest bit set: none pending)
     private static final int IER_RDA = 1, IER_THRE = 2;
@@ -35,6 +35,7 @@ public final class Uart16550 implements MmioDevice {
     public String name() { return "uart"; }
 
     /** Bytes the host typed, for the guest to read; bytes beyond the FIFO's room are dropped, as on a line. */
+    @Override
     public synchronized int receive(byte[] data, int off, int len) {
         int n = Math.min(len, RX_CAPACITY - rxCount);
         for (int i = 0; i < n; i++) rx[(rxHead + rxCount + i) % RX_CAPACITY] = data[off + i];

@@ -97,15 +97,17 @@ public final class RiscvMachine implements AutoCloseable {
     }
 
     /** Plugs {@code device} into the first free virtio-mmio slot, before the guest boots. */
-    public void attach(VirtioDevice device) {
+    public MmioTransport attach(VirtioDevice device) {
         for (int i = 0; i < VIRTIO_SLOTS; i++) {
             if (slots[i].device == null) {
-                slots[i].device = new MmioTransport(device, ram, plic.line(VIRTIO_FIRST_IRQ + i));
-                return;
+                MmioTransport t = new MmioTransport(device, ram, plic.line(VIRTIO_FIRST_IRQ + i));
+                slots[i].device = t;
+                return t;
             }
         }
         throw new IllegalStateException("all " + VIRTIO_SLOTS + " virtio slots are taken");
     }
+
 
     public Bus bus() { return bus; }
     public GuestMemory ram() { return ram; }
