@@ -80,11 +80,6 @@ public final class Bus {
         return -1;
     }
 
-    /** True when a read or write of {@code len} bytes at {@code addr} reaches RAM or a device. */
-    public boolean isMapped(long addr, int len) {
-        return ram.contains(addr, len) || find(addr, len) >= 0;
-    }
-
     /**
      * Reads from RAM or a device. Returns false, leaving {@code out[0]} untouched, when nothing is
      * mapped there (the engine then raises its access fault).

@@ -4,6 +4,4 @@ package org.jvirt.machine;
 @FunctionalInterface
 public interface IrqLine {
     void set(boolean level);
-
-    IrqLine NONE = level -> { };
 }

@@ -20,7 +20,6 @@ public final class Decoder {
     private final InsnSet.Def[][] byOpcode = new InsnSet.Def[128][];
     private final List<InsnSet.Def> all = new ArrayList<>();
     private final Insn[] cache = new Insn[1 << CACHE_BITS];
-    private long misses;
 
     public Decoder(List<InsnSet> sets) {
         List<List<InsnSet.Def>> buckets = new ArrayList<>();
@@ -58,10 +57,7 @@ public final class Decoder {
         return d;
     }
 
-    long misses() { return misses; }
-
     Insn decodeUncached(int word) {
-        misses++;
         if ((word & 3) != 3) {
             int expanded = Rvc.expand(word & 0xffff);
             InsnSet.Def def = expanded == 0 ? null : find(expanded);

@@ -22,10 +22,4 @@ public final class HartStats {
         }
         return m;
     }
-
-    public long total() {
-        long t = 0;
-        for (int i = 0; i < 64; i++) t += exceptions[i] + interrupts[i];
-        return t;
-    }
 }

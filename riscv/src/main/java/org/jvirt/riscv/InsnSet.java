@@ -38,8 +38,6 @@ public final class InsnSet {
         this.switchExecutor = switchExecutor;
     }
 
-    String extension() { return extension; }
-
     List<Def> defs() { return defs; }
 
     InsnSet add(String name, String pattern, Format format, Insn.Exec exec) {

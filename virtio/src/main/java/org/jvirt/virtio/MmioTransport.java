@@ -20,7 +20,6 @@ public final class MmioTransport implements MmioDevice {
     private final Virtqueue[] queues;
     private int status, deviceFeaturesSel, driverFeaturesSel, queueSel, interruptStatus;
     private long driverFeatures;
-    private long notifications;
 
     public MmioTransport(VirtioDevice device, GuestMemory ram, IrqLine irq) {
         this.device = device;
@@ -31,8 +30,6 @@ public final class MmioTransport implements MmioDevice {
 
     @Override
     public String name() { return "virtio-" + switch (device.deviceId()) { case 2 -> "blk"; case 3 -> "console"; case 4 -> "rng"; default -> "dev"; }; }
-
-    public long notifications() { return notifications; }
 
     private Virtqueue queue() { return queueSel >= 0 && queueSel < queues.length ? queues[queueSel] : null; }
 
@@ -131,12 +128,10 @@ public final class MmioTransport implements MmioDevice {
      * input) rather than from a guest notification.
      */
     public synchronized void kick(int index) {
-        notifications--;
         notify(index);
     }
 
     private void notify(int index) {
-        notifications++;
         if (index < 0 || index >= queues.length || (status & DRIVER_OK) == 0 || (status & NEEDS_RESET) != 0) return;
         try {
             if (device.process(index, queues[index])) {
