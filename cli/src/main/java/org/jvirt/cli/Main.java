@@ -15,6 +15,8 @@ public final class Main {
     public static final int USAGE = 2;
     /** Exit status for an input the user must fix: a missing file, an ELF for another machine... */
     public static final int INPUT_ERROR = 1;
+    /** Exit status for a failure of jvirt itself (EX_SOFTWARE). */
+    public static final int INTERNAL_ERROR = 70;
 
     /** The guest console and the diagnostics stream; raw bytes, so guest output passes unchanged. */
     PrintStream out = System.out, err = System.err;
@@ -49,7 +51,10 @@ public final class Main {
                 err.println("jvirt: " + u.getMessage());
                 return u.status();
             }
-            throw ex;
+            // A bug in jvirt, not in the input: one line, and the trace only when asked for.
+            err.println("jvirt: internal error: " + ex + " (a bug: please report it; JVIRT_DEBUG=1 prints the stack trace)");
+            if (System.getenv("JVIRT_DEBUG") != null) ex.printStackTrace(err);
+            return INTERNAL_ERROR;
         });
         int status = cl.execute(args);
         out.flush();

@@ -27,18 +27,20 @@ record LinuxImage(byte[] flat, long textOffset, long imageSize, long entryOffset
     }
 
     private static LinuxImage fromElf(ElfImage elf, byte[] data) throws LoadException {
-        long low = Long.MAX_VALUE, high = 0;
+        // Kernel addresses are in the top half of the address space: compare them unsigned.
+        long low = -1L, high = 0;
         for (ElfImage.Segment s : elf.segments()) {
-            low = Math.min(low, s.vaddr());
-            high = Math.max(high, s.vaddr() + s.memSize());
+            if (Long.compareUnsigned(s.vaddr(), low) < 0) low = s.vaddr();
+            if (Long.compareUnsigned(s.vaddr() + s.memSize(), high) > 0) high = s.vaddr() + s.memSize();
         }
         long span = high - low;
-        if (span <= 0 || span > (1L << 31)) throw new LoadException("the kernel's segments span " + span + " bytes");
+        if (Long.compareUnsigned(span, 1L << 30) > 0 || span <= 0)
+            throw new LoadException("the kernel's segments span " + Long.toUnsignedString(span) + " bytes: not a kernel jvirt can load");
         byte[] flat = new byte[(int) span];
         for (ElfImage.Segment s : elf.segments())
             System.arraycopy(data, (int) s.fileOffset(), flat, (int) (s.vaddr() - low), (int) s.fileSize());
         long entry = elf.entry() - low;
-        if (entry < 0 || entry >= span) throw new LoadException("the kernel's entry point lies outside its segments");
+        if (Long.compareUnsigned(entry, span) >= 0) throw new LoadException("the kernel's entry point lies outside its segments");
         return new LinuxImage(flat, DEFAULT_TEXT_OFFSET, span, entry);
     }
 }
