@@ -82,7 +82,7 @@ class RunCommandTest {
             {"does not fit in guest memory", "run", "--bios", "none", "--mem", "16M", "--kernel", big.toString()},
             {"Unknown option", "run", "--frobnicate"},
             {"invalid size", "run", "--mem", "lots"},
-            {"neither an ELF file nor a RISC-V Linux Image", "run", "--kernel", notElf.toString()},
+            {"to be a RISC-V Linux Image", "run", "--kernel", notElf.toString()},
             {"invalid duration", "run", "--timeout", "soon"},
             {"--cpus must be between 1 and 8", "run", "--cpus", "9"},
         };
