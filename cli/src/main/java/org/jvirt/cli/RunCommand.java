@@ -64,6 +64,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--disk", paramLabel = "FILE[,ro]", description = "A raw disk image as a virtio-blk device (repeatable; ',ro' for read-only). The first is /dev/vda.")
     List<String> disks = new ArrayList<>();
 
+    @Option(names = "--virtio-console", description = "Type into a virtio console instead of the UART; the bundled kernel calls it hvc1 (--append \"console=hvc1\").")
+    boolean virtioConsole;
+
     @Option(names = "--no-reboot", description = "End the run when the guest resets, instead of booting it again (exit status 1).")
     boolean noReboot;
 
@@ -118,6 +121,7 @@ final class RunCommand implements Callable<Integer> {
                 Outcome outcome;
                 try (RiscvMachine machine = new RiscvMachine(ramSize, cpus, console)) {
                     List<BlockDevice> opened = new ArrayList<>();
+                    org.jvirt.machine.devices.ConsoleInput input = virtioConsole ? machine.attachVirtioConsole() : machine.uart();
                     try {
                         for (String disk : disks) {
                             BlockDevice dev = openDisk(disk);
@@ -129,7 +133,7 @@ final class RunCommand implements Callable<Integer> {
                     } catch (LoadException e) {
                         throw new Main.UserError(e.getMessage());
                     }
-                    terminal.connect(machine.uart(), machine::wakeUp, () -> machine.stop(0));
+                    terminal.connect(input, machine::wakeUp, () -> machine.stop(0));
                     console.onPanic(() -> machine.stop(1));
                     outcome = machine.run(maxInstructions == null ? 0 : maxInstructions, left);
                     out.flush();

@@ -103,6 +103,17 @@ class LinuxBootTest {
     }
 
     @org.junit.jupiter.api.Test
+    void theShellCanRunOnTheVirtioConsole() {
+        // The bundled kernel also has the SBI console driver, which is hvc0; the virtio console is hvc1.
+        ScriptedConsole c = new ScriptedConsole()
+                .then(PROMPT, "echo typed-on-$((40+2)); cat /sys/class/tty/console/active")
+                .then(PROMPT, "poweroff -f");
+        assertEquals(0, boot(c, "--virtio-console", "--append", "console=hvc1"), c.output());
+        assertTrue(c.output().contains("typed-on-42"), "input reached the shell: " + c.output());
+        assertTrue(c.output().contains("hvc1"), c.output());
+    }
+
+    @org.junit.jupiter.api.Test
     void aReadOnlyDiskRefusesWrites(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
         Path disk = dir.resolve("ro.img");
         run("mke2fs", "-q", "-t", "ext2", disk.toString(), "8M");

@@ -125,6 +125,20 @@ public final class RiscvMachine implements AutoCloseable {
         return m;
     }
 
+    /**
+     * Adds a virtio console that prints on this machine's console, and returns where typed keys go
+     * to reach it. (In a kernel that also has the SBI console driver, that one is hvc0 and this hvc1.)
+     */
+    public org.jvirt.machine.devices.ConsoleInput attachVirtioConsole() {
+        org.jvirt.virtio.ConsoleDevice dev = new org.jvirt.virtio.ConsoleDevice(console);
+        MmioTransport t = attach(dev);
+        return (data, off, len) -> {
+            int n = dev.receive(data, off, len);
+            t.kick(0); // deliver into the buffers the guest posted, now
+            return n;
+        };
+    }
+
     /** Wakes the machine's thread if it is idle, after a device outside it raised an interrupt. */
     public void wakeUp() {
         Thread t = runner;
