@@ -2,6 +2,12 @@
 # Written for POSIX sh under "set -euf" (no globbing), as mvnw runs it.
 # Order: JAVA_HOME, then the java on PATH, then the JDKs installed under /usr/lib/jvm.
 jvirt_java_major() { # prints the feature version of the java binary $1, or nothing
+  # The JDK's release file says it without starting a JVM (a third of a second saved per launch).
+  release="$(dirname "$(dirname "$1")")/release"
+  if [ -r "$release" ]; then
+    sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$release" | head -n 1
+    return
+  fi
   "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p' | head -n 1
 }
 jvirt_find_jdk() {
