@@ -70,6 +70,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--no-reboot", description = "End the run when the guest resets, instead of booting it again (exit status 1).")
     boolean noReboot;
 
+    @Option(names = "--engine", paramLabel = "ENGINE", description = "How guest code runs: dbt (translated to JVM bytecode when hot) or interp (interpreted); default ${DEFAULT-VALUE}.")
+    String engine = org.jvirt.riscv.Engine.DEFAULT.id;
+
     @Option(names = "--dump-dtb", paramLabel = "FILE", description = "Write the machine's device tree blob to FILE and exit.")
     Path dumpDtb;
 
@@ -86,6 +89,12 @@ final class RunCommand implements Callable<Integer> {
         long ramSize = Sizes.bytes(mem, "--mem");
         if (ramSize % 4096 != 0 || ramSize < (1 << 20) || ramSize > (64L << 30))
             throw new Main.UserError("--mem must be a multiple of 4K between 1M and 64G", Main.USAGE);
+        org.jvirt.riscv.Engine chosenEngine;
+        try {
+            chosenEngine = org.jvirt.riscv.Engine.of(engine);
+        } catch (IllegalArgumentException e) {
+            throw new Main.UserError("--engine: " + e.getMessage(), Main.USAGE);
+        }
         long timeoutMs = timeout == null ? 0 : Sizes.millis(timeout, "--timeout");
 
         if (dumpDtb != null) {
@@ -120,6 +129,7 @@ final class RunCommand implements Callable<Integer> {
                 long left = timeoutMs == 0 ? 0 : Math.max(1, timeoutMs - (System.currentTimeMillis() - started));
                 Outcome outcome;
                 try (RiscvMachine machine = new RiscvMachine(ramSize, cpus, console)) {
+                    for (var h : machine.harts()) h.useEngine(chosenEngine);
                     List<BlockDevice> opened = new ArrayList<>();
                     org.jvirt.machine.devices.ConsoleInput input = virtioConsole ? machine.attachVirtioConsole() : machine.uart();
                     try {

@@ -20,12 +20,23 @@ final class Stats {
             misses += h.mmu().tlbMisses();
             h.stats().byCause().forEach((k, v) -> traps.merge(k, v, Long::sum));
         }
-        err.println("jvirt: statistics (engine: interpreter)");
+        org.jvirt.riscv.DbtStats dbt = null;
+        for (Hart h : m.harts()) if (h.dbtStats() != null) dbt = dbt == null ? h.dbtStats() : dbt.plus(h.dbtStats());
+        err.println("jvirt: statistics (engine: " + (dbt == null ? "interpreter" : "binary translator") + ")");
         err.printf("  instructions retired  %,d%n", insns);
         err.printf("  wall time             %.3f s%n", secs);
         err.printf("  speed                 %.1f MIPS%n", secs > 0 ? insns / secs / 1e6 : 0.0);
         err.printf("  TLB hit rate          %.4f%% (%,d misses in %,d accesses)%n",
                 accesses > 0 ? 100.0 * (accesses - misses) / accesses : 100.0, misses, accesses);
+        if (dbt != null) {
+            err.printf("  translated code       %.2f%% of instructions%n", insns > 0 ? 100.0 * dbt.translatedInstructions() / insns : 0.0);
+            err.printf("  blocks translated     %,d (%,d live), %,d bytes of bytecode, %.1f ms translating%n",
+                    dbt.blocksTranslated(), dbt.liveBlocks(), dbt.bytecodeBytes(), dbt.translationNanos() / 1e6);
+            err.printf("  cache lookups         %,d (%.2f%% found a translation)%n", dbt.lookups(),
+                    dbt.lookups() > 0 ? 100.0 * dbt.hits() / dbt.lookups() : 0.0);
+            err.printf("  transitions           %,d chained, %,d dispatched%n", dbt.chained(), dbt.dispatched());
+            err.printf("  invalidations         %,d (code written), %,d cache flushes%n", dbt.invalidations(), dbt.flushes());
+        }
         long total = traps.values().stream().mapToLong(Long::longValue).sum();
         err.printf("  traps and interrupts  %,d%n", total);
         traps.forEach((k, v) -> err.printf("    %-34s %,d%n", k, v));

@@ -25,6 +25,7 @@ final class CodeCache {
     private final MemorySegment mem;
     private final Insn[][] pages;
     private final List<Mmu> mmus = new ArrayList<>();
+    private final List<Dbt> translators = new ArrayList<>();
     private int live;
 
     CodeCache(GuestMemory ram) {
@@ -44,6 +45,15 @@ final class CodeCache {
 
     void register(Mmu mmu) {
         mmus.add(mmu);
+    }
+
+    /** A binary translator whose translations of this RAM must be dropped when their code is written. */
+    void register(Dbt dbt) {
+        translators.add(dbt);
+    }
+
+    void unregister(Dbt dbt) {
+        translators.remove(dbt);
     }
 
     /**
@@ -80,6 +90,7 @@ final class CodeCache {
         if (off < 0 || off >= ram.size()) return;
         Insn[] p = pages[(int) (off >>> 12)];
         if (p == null) return;
+        for (Dbt t : translators) t.written(off, len);
         int first = Math.max(0, (int) ((off & 0xfff) - 2) >> 1);
         int last = Math.min(SLOTS - 1, (int) (((off & 0xfff) + len - 1) >> 1));
         for (int s = first; s <= last; s++) p[s] = null;
@@ -89,6 +100,7 @@ final class CodeCache {
         java.util.Arrays.fill(pages, null);
         live = 0;
         for (Mmu m : mmus) m.codeChanged();
+        for (Dbt t : translators) t.dropAll(); // their pages may be written fast again: keep nothing
     }
 
     /** Reads the instruction word at segment offset {@code off}: 16 bits if that is all the page holds. */

@@ -50,6 +50,18 @@ public final class Hart {
     /** LR/SC reservation: the address and value seen by the LR, or -1 when there is none. */
     long reservation = -1, reservationValue;
 
+    /** Binary translation: the engine, when this hart runs under it (see {@link #useTranslator}). */
+    Dbt dbt;
+    /** Set by translated code's exits: the link it left through, or -1. */
+    int dbtExit;
+    /** Set by the MMU's slow paths called from translated code when the access trapped. */
+    boolean dbtTrapped;
+    /** Advanced whenever a virtual-to-physical mapping or the privilege may have changed. */
+    long mapEpoch;
+    /** Advanced whenever translations are dropped because their code was written. */
+    long codeWrites;
+    static final int DBT_TRAPPED = 1, DBT_CODE_WRITTEN = 2;
+
     /** Interrupt lines driven by devices (MTIP, MSIP, MEIP, SEIP), written from any thread. */
     private volatile long irqLines;
     /** Host request to return from {@link #run} as soon as possible (another thread, or a device). */
@@ -67,6 +79,7 @@ public final class Hart {
         this.codeCache = codeCache;
         this.csrs = new Csrs(this);
         this.mmu = new Mmu(this, bus, codeCache);
+        useEngine(Engine.DEFAULT);
     }
 
     /** The harts of one machine: they share its RAM, so they share one code cache. */
@@ -110,13 +123,37 @@ public final class Hart {
             checkInterrupts();
             if (waiting) break;
             int n = (int) Math.min(CHUNK, budget - (instret - start));
-            step(n);
+            if (dbt != null) dbt.runChunk(n);
+            else step(n, false);
         }
         return instret - start;
     }
 
-    /** Executes up to {@code n} instructions; stops early at a trap or when an instruction asks to. */
-    private void step(int n) {
+    /** Runs this hart under {@code engine} from now on; under the translator, cold code is still interpreted. */
+    public void useEngine(Engine engine) {
+        if (engine == Engine.DBT && dbt == null) dbt = new Dbt(this);
+        if (engine == Engine.INTERP && dbt != null) {
+            dbt.dropAll();
+            codeCache.unregister(dbt);
+            dbt = null;
+        }
+    }
+
+    public Engine engine() { return dbt != null ? Engine.DBT : Engine.INTERP; }
+
+    /** The translator's counters, or null under the interpreter. */
+    public DbtStats dbtStats() { return dbt == null ? null : dbt.stats(); }
+
+    /** Interprets up to {@code n} instructions, up to and including the next one that jumps or branches. */
+    void interpretToJump(int n) {
+        step(n, true);
+    }
+
+    /**
+     * Executes up to {@code n} instructions; stops early at a trap or when an instruction asks to, and
+     * after the first control transfer if {@code toJump}.
+     */
+    private void step(int n, boolean toJump) {
         long pc = this.pc;
         // The page being executed and its decoded instructions, kept across instructions. They stay
         // valid until the chunk ends, which every change of privilege, translation or code forces.
@@ -150,6 +187,7 @@ public final class Hart {
                     if (d == null) d = code[slot] = decoder.decode(codeCache.word(pageOffset + (pc & 0xfff)));
                 }
                 int op = d.op;
+                long from = pc;
                 if (op == 0) {
                     instret = startInstret + i;
                     pc = d.exec.exec(this, d, pc);
@@ -162,6 +200,10 @@ public final class Hart {
                     pc = RvI.execute(this, d, pc);
                 } else {
                     pc = RvM.execute(this, d, pc);
+                }
+                if (toJump && pc - from != d.len) {
+                    i++;
+                    break;
                 }
             }
             instret = startInstret + i;
@@ -176,7 +218,30 @@ public final class Hart {
     /** Executes exactly one instruction (or takes the trap it raises); for tests and lockstep checks. */
     public void stepOne() {
         if (checkInterrupts()) return; // entering the handler is this step
-        if (!waiting) step(1);
+        if (!waiting) step(1, false);
+    }
+
+    // ---- the translator's calls into the MMU's slow paths: report traps instead of throwing ----------
+
+    long dbtLoad(long va, int size) {
+        try {
+            return mmu.readSlow(va, size, Mmu.READ);
+        } catch (Trap t) {
+            dbtTrapped = true;
+            return 0;
+        }
+    }
+
+    /** 0 when done, {@link #DBT_TRAPPED}, or {@link #DBT_CODE_WRITTEN} when translated code was changed. */
+    int dbtStore(long va, int size, long v) {
+        long before = codeWrites;
+        try {
+            mmu.writeSlow(va, size, v);
+        } catch (Trap t) {
+            dbtTrapped = true;
+            return DBT_TRAPPED;
+        }
+        return codeWrites != before ? DBT_CODE_WRITTEN : 0;
     }
 
     // ---- traps --------------------------------------------------------------------------------------

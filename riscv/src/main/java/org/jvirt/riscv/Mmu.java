@@ -33,18 +33,19 @@ public final class Mmu {
     private final Hart h;
     private final Bus bus;
     private final GuestMemory ram;
-    private final MemorySegment mem;
+    final MemorySegment mem;
     private final long[][] tag = new long[3][SIZE];
     private final long[][] off = new long[3][SIZE];
     /** The read and write rows of tag and off, for the fast paths (one load fewer per access). */
-    private final long[] readTag = tag[READ], readOff = off[READ], writeTag = tag[WRITE], writeOff = off[WRITE],
+    final long[] readTag = tag[READ], readOff = off[READ], writeTag = tag[WRITE], writeOff = off[WRITE],
             execTag = tag[EXEC], execOff = off[EXEC];
     private final long[] scratch = new long[1];
 
     /** Whether some TLB entry was filled from a megapage or larger leaf since the last full flush. */
     private boolean superpages;
     /** Low tag bits for the current fetch privilege and data (effective) privilege. */
-    private long fetchCtx, dataCtx;
+    private long fetchCtx;
+    long dataCtx;
     /** Data accesses and TLB misses (fetch misses included), for the hit rate in the statistics. */
     private long accesses, misses;
 
@@ -65,6 +66,7 @@ public final class Mmu {
     public void flush() {
         for (long[] t : tag) java.util.Arrays.fill(t, INVALID);
         superpages = false;
+        h.mapEpoch++;
         h.breakChunk = true; // the interpreter's cached fetch page may be stale
     }
 
@@ -77,6 +79,7 @@ public final class Mmu {
         int i = (int) (va >>> 12) & (SIZE - 1);
         long vpage = va & PAGE_MASK;
         for (long[] t : tag) if ((t[i] & PAGE_MASK) == vpage) t[i] = INVALID;
+        h.mapEpoch++;
         h.breakChunk = true;
     }
 
@@ -84,6 +87,7 @@ public final class Mmu {
     void contextChanged() {
         fetchCtx = h.priv + 1;
         dataCtx = dataPriv() + 1;
+        h.mapEpoch++;
         h.breakChunk = true;
     }
 
@@ -184,7 +188,7 @@ public final class Mmu {
         writeSlow(va, size, v);
     }
 
-    private long readSlow(long va, int size, int access) {
+    long readSlow(long va, int size, int access) {
         misses++;
         if ((va & 0xfff) > 0x1000 - size) { // crosses a page: byte by byte, each translated
             long v = 0;
@@ -196,7 +200,7 @@ public final class Mmu {
         return scratch[0];
     }
 
-    private void writeSlow(long va, int size, long v) {
+    void writeSlow(long va, int size, long v) {
         misses++;
         if ((va & 0xfff) > 0x1000 - size) {
             // Translate both pages before writing anything, so a fault leaves memory unchanged.

@@ -1,0 +1,41 @@
+package org.jvirt.riscv;
+
+/**
+ * A guest code region translated to JVM bytecode: the superclass of every class the {@link Translator}
+ * defines.
+ *
+ * <p>{@link #run} executes the region from its first instruction with the guest registers in JVM
+ * locals, writes them back at an exit, advances {@code instret} and {@code pc}, records the exit taken
+ * in {@link Hart#dbtExit}, and returns {@code links[exit]}: the translation last seen to follow that
+ * exit. Returning the successor instead of a guest address is the chaining: the dispatcher runs it
+ * after checking only that it is still valid for the new pc, with no lookup. A trap leaves the state
+ * of the faulting instruction, sets {@link Hart#dbtTrapped} and returns null.
+ */
+public abstract class TranslatedBlock {
+    /** Physical RAM offset of the first instruction; the cache key. */
+    final long start;
+    /** RAM offset one past the last translated byte, for invalidation by writes. */
+    final long end;
+    /** Guest instructions in the region (a run may execute more, through loops, or fewer). */
+    final int length;
+    /** Successors last taken from each exit, as verified by the dispatcher. */
+    final TranslatedBlock[] links;
+    /** Size of the generated class file, for the statistics. */
+    int bytecodeSize;
+
+    /** The virtual address this translation was last entered at, and the mapping epoch it was valid in. */
+    long vpc;
+    long epoch = -1;
+    /** Cleared when the guest writes the code it was made from: it must never run again. */
+    boolean valid = true;
+
+    protected TranslatedBlock(long start, long end, int length, int exits) {
+        this.start = start;
+        this.end = end;
+        this.length = length;
+        this.links = new TranslatedBlock[exits];
+    }
+
+    /** Runs the region; {@code budget} bounds the instructions it may retire in its own loops. */
+    public abstract TranslatedBlock run(Hart h, long budget);
+}

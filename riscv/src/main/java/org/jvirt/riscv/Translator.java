@@ -1,0 +1,519 @@
+package org.jvirt.riscv;
+
+import static java.lang.constant.ConstantDescs.*;
+import static org.jvirt.riscv.RvI.*;
+import static org.jvirt.riscv.RvM.*;
+
+import java.lang.classfile.Attributes;
+import java.lang.classfile.ClassFile;
+import java.lang.classfile.CodeBuilder;
+import java.lang.classfile.Label;
+import java.lang.constant.ClassDesc;
+import java.lang.constant.MethodTypeDesc;
+import java.lang.invoke.MethodHandles;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The binary translator: turns a straight run of RV64IM guest instructions into a JVM class.
+ *
+ * <p>The generated {@code run} method keeps the guest registers it touches in JVM locals, states each
+ * instruction's semantics inline in bytecode (an {@code add} is an {@code ladd}), goes through the
+ * TLB inline for loads and stores (a hit is a compare and a memory access; only a miss calls into
+ * the {@link Mmu}), turns branches to instructions of the same region into JVM jumps (so a hot loop
+ * is a JVM loop that HotSpot compiles as such, with a budget check on each backward jump), and writes
+ * the registers back once, at the common exit. Traps do not throw through the translated code: the
+ * MMU's slow path reports a fault in {@link Hart#dbtTrapped}, and the code leaves through an exit that
+ * restores the exact state before the faulting instruction.
+ *
+ * <p>Other instructions (CSRs, atomics, floating point, system) end a region; the interpreter runs
+ * them. Those are rarer, and each one's semantics live in one place only.
+ */
+final class Translator {
+    /** Longest region, in instructions; also kept below HotSpot's limit on compilable methods. */
+    static final int MAX_LENGTH = 64;
+    /** HotSpot does not compile methods larger than this (-XX:HugeMethodLimit). */
+    private static final int HUGE_METHOD = 7900;
+
+    private static final ClassDesc CD_HART = Hart.class.describeConstable().orElseThrow();
+    private static final ClassDesc CD_MMU = Mmu.class.describeConstable().orElseThrow();
+    private static final ClassDesc CD_BLOCK = TranslatedBlock.class.describeConstable().orElseThrow();
+    private static final ClassDesc CD_SEGMENT = ClassDesc.of("java.lang.foreign.MemorySegment");
+    private static final ClassDesc CD_VALUE_LAYOUT = ClassDesc.of("java.lang.foreign.ValueLayout");
+    private static final ClassDesc CD_GUEST_MEMORY = ClassDesc.of("org.jvirt.machine.GuestMemory");
+    private static final ClassDesc CD_LONGS = CD_long.arrayType();
+    private static final ClassDesc CD_MATH = ClassDesc.of("java.lang.Math");
+    private static final ClassDesc CD_GENERATED = ClassDesc.of("org.jvirt.riscv.Translated");
+    private static final MethodTypeDesc MTD_RUN = MethodTypeDesc.of(CD_BLOCK, CD_HART, CD_long);
+    private static final MethodTypeDesc MTD_INIT = MethodTypeDesc.of(CD_void, CD_long, CD_long, CD_int, CD_int);
+
+    // Local variable slots of the generated run(Hart h, long budget).
+    private static final int THIS = 0, HART = 1, BUDGET = 2;
+    private static final int ICOUNT = 66, MEM = 68, RTAG = 69, ROFF = 70, WTAG = 71, WOFF = 72, CTX = 73,
+            VA = 75, EXIT_PC = 77, EXIT_IDX = 79, IDX = 80, XARR = 81, MMU = 82, TMP = 83;
+
+    private static int reg(int r) { return 4 + 2 * (r - 1); }
+
+    private final MethodHandles.Lookup lookup = MethodHandles.lookup();
+
+    /** One guest instruction of a region and where it is. */
+    record Op(Insn d, long pc) { }
+
+    /** What a translation cost, for the statistics. */
+    long translated, bytecodeBytes, nanos;
+
+    /** The instructions at {@code vpc} that one region can hold: none if the first is not translatable. */
+    static List<Op> scan(Hart h, long vpc, long pageOffset, int max) {
+        Insn[] code = h.codeCache.page(pageOffset);
+        List<Op> ops = new ArrayList<>();
+        long pc = vpc;
+        while (ops.size() < max) {
+            int slot = (int) (pc & 0xfff) >>> 1;
+            if (slot == CodeCache.SLOTS - 1) break; // may straddle pages: the interpreter's business
+            Insn d = code[slot];
+            if (d == null) d = code[slot] = h.decoder.decode(h.codeCache.word(pageOffset + (pc & 0xfff)));
+            if (d.op == 0) break;
+            ops.add(new Op(d, pc));
+            if (d.op == JAL || d.op == JALR) break;
+            pc += d.len;
+            if ((pc & ~0xfffL) != (vpc & ~0xfffL)) break;
+        }
+        return ops;
+    }
+
+    /** Translates the region at {@code vpc}, whose page is at RAM offset {@code pageOffset}; null if none. */
+    TranslatedBlock translate(Hart h, long vpc, long pageOffset, int max) {
+        long t0 = System.nanoTime();
+        for (int n = max; n > 0; n /= 2) {
+            List<Op> ops = scan(h, vpc, pageOffset, n);
+            if (ops.isEmpty()) return null;
+            Region r = new Region(ops);
+            byte[] bytes = ClassFile.of().build(CD_GENERATED, cb -> {
+                cb.withSuperclass(CD_BLOCK);
+                cb.withFlags(ClassFile.ACC_FINAL | ClassFile.ACC_SUPER);
+                cb.withMethodBody(INIT_NAME, MTD_INIT, 0, c -> c.aload(0).lload(1).lload(3).iload(5).iload(6)
+                        .invokespecial(CD_BLOCK, INIT_NAME, MTD_INIT).return_());
+                cb.withMethodBody("run", MTD_RUN, ClassFile.ACC_PUBLIC | ClassFile.ACC_FINAL, r::emit);
+            });
+            if (codeLength(bytes) > HUGE_METHOD && n > 1) continue; // too big for the JIT: take fewer instructions
+            try {
+                Class<?> c = lookup.defineHiddenClass(bytes, true).lookupClass();
+                Op last = ops.getLast();
+                long start = pageOffset + (vpc & 0xfff), end = pageOffset + (last.pc & 0xfff) + last.d.len;
+                TranslatedBlock b = (TranslatedBlock) c.getDeclaredConstructor(long.class, long.class, int.class, int.class)
+                        .newInstance(start, end, ops.size(), r.exits);
+                b.bytecodeSize = bytes.length;
+                translated++;
+                bytecodeBytes += bytes.length;
+                nanos += System.nanoTime() - t0;
+                return b;
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("defining a translation failed", e);
+            }
+        }
+        return null;
+    }
+
+    private static int codeLength(byte[] classFile) {
+        return ClassFile.of().parse(classFile).methods().stream()
+                .filter(m -> m.methodName().equalsString("run"))
+                .mapToInt(m -> m.findAttribute(Attributes.code()).orElseThrow().codeLength()).sum();
+    }
+
+    /** The code generation of one region. */
+    private static final class Region {
+        final List<Op> ops;
+        final Label[] labels;
+        final boolean[] isTarget;
+        final boolean[] written = new boolean[32], used = new boolean[32];
+        final List<Runnable> stubs = new ArrayList<>();
+        boolean memory;
+        int exits;
+        CodeBuilder c;
+        Label common;
+        /** Instructions retired since the count in ICOUNT was last brought up to date. */
+        int pend;
+
+        Region(List<Op> ops) {
+            this.ops = ops;
+            this.labels = new Label[ops.size()];
+            this.isTarget = new boolean[ops.size()];
+            for (Op o : ops) {
+                Insn d = o.d;
+                if (d.op >= LB && d.op <= SD) memory = true;
+                boolean writesRd = !isBranch(d.op) && !(d.op >= SB && d.op <= SD) && d.op != FENCE && d.op != FENCE_I;
+                if (writesRd && d.rd != 0 && d.rd < 32) { written[d.rd] = true; used[d.rd] = true; }
+                used[d.rs1] = true;
+                used[d.rs2] = true;
+                if (isBranch(d.op) || d.op == JAL) {
+                    int t = indexOf(o.pc + d.imm);
+                    if (t >= 0) isTarget[t] = true;
+                }
+            }
+            used[0] = false;
+        }
+
+        static boolean isBranch(int op) { return op >= BEQ && op <= BGEU; }
+
+        int indexOf(long pc) {
+            for (int i = 0; i < ops.size(); i++) if (ops.get(i).pc == pc) return i;
+            return -1;
+        }
+
+        void emit(CodeBuilder cb) {
+            c = cb;
+            common = c.newLabel();
+            for (int i = 0; i < labels.length; i++) labels[i] = c.newLabel();
+            c.aload(HART).getfield(CD_HART, "x", CD_LONGS).astore(XARR);
+            for (int r = 1; r < 32; r++) if (used[r]) c.aload(XARR).loadConstant(r).laload().lstore(reg(r));
+            c.lconst_0().lstore(ICOUNT);
+            if (memory) {
+                c.aload(HART).getfield(CD_HART, "mmu", CD_MMU).astore(MMU);
+                c.aload(MMU).getfield(CD_MMU, "mem", CD_SEGMENT).astore(MEM);
+                c.aload(MMU).getfield(CD_MMU, "readTag", CD_LONGS).astore(RTAG);
+                c.aload(MMU).getfield(CD_MMU, "readOff", CD_LONGS).astore(ROFF);
+                c.aload(MMU).getfield(CD_MMU, "writeTag", CD_LONGS).astore(WTAG);
+                c.aload(MMU).getfield(CD_MMU, "writeOff", CD_LONGS).astore(WOFF);
+                c.aload(MMU).getfield(CD_MMU, "dataCtx", CD_long).lstore(CTX);
+            }
+            boolean fallsOff = true;
+            for (int i = 0; i < ops.size(); i++) {
+                if (isTarget[i]) flush();
+                c.labelBinding(labels[i]);
+                Op o = ops.get(i);
+                pend++;
+                fallsOff = instruction(i, o.d, o.pc);
+            }
+            if (fallsOff) {
+                Op last = ops.getLast();
+                exitTo(last.pc + last.d.len, exits++);
+            }
+            for (int i = 0; i < stubs.size(); i++) stubs.get(i).run(); // stubs may add stubs
+            commonExit();
+        }
+
+        void flush() {
+            if (pend != 0) c.lload(ICOUNT).loadConstant((long) pend).ladd().lstore(ICOUNT);
+            pend = 0;
+        }
+
+        void read(int r) {
+            if (r == 0) c.lconst_0();
+            else c.lload(reg(r));
+        }
+
+        /** Stores the long on the stack in rd, or drops it when rd is x0. */
+        void write(int rd) {
+            if (rd == 0 || rd >= 32) c.pop2();
+            else c.lstore(reg(rd));
+        }
+
+        /** Leaves with pc = {@code target}, through link {@code exit}; counts the pending instructions. */
+        void exitTo(long target, int exit) {
+            flush();
+            c.loadConstant(target).lstore(EXIT_PC).loadConstant(exit).istore(EXIT_IDX).goto_(common);
+        }
+
+        /** Emits instruction {@code i}; returns whether control may fall through to the next one. */
+        boolean instruction(int i, Insn d, long pc) {
+            long next = pc + d.len;
+            switch (d.op) {
+                case LUI -> { c.loadConstant(d.imm); write(d.rd); }
+                case AUIPC -> { c.loadConstant(pc + d.imm); write(d.rd); }
+                case JAL -> {
+                    c.loadConstant(next); write(d.rd);
+                    jump(pc + d.imm, i);
+                    return false;
+                }
+                case JALR -> {
+                    read(d.rs1); c.loadConstant(d.imm).ladd().loadConstant(~1L).land().lstore(EXIT_PC);
+                    c.loadConstant(next); write(d.rd);
+                    flush();
+                    c.loadConstant(exits++).istore(EXIT_IDX).goto_(common);
+                    return false;
+                }
+                case BEQ, BNE, BLT, BGE, BLTU, BGEU -> branch(i, d, pc);
+                case LB, LH, LW, LD, LBU, LHU, LWU -> load(d, pc);
+                case SB, SH, SW, SD -> store(d, pc, next);
+                case ADDI -> { read(d.rs1); c.loadConstant(d.imm).ladd(); write(d.rd); }
+                case SLTI -> { read(d.rs1); c.loadConstant(d.imm); compareToBit(false); write(d.rd); }
+                case SLTIU -> { read(d.rs1); c.loadConstant(d.imm); compareToBit(true); write(d.rd); }
+                case XORI -> { read(d.rs1); c.loadConstant(d.imm).lxor(); write(d.rd); }
+                case ORI -> { read(d.rs1); c.loadConstant(d.imm).lor(); write(d.rd); }
+                case ANDI -> { read(d.rs1); c.loadConstant(d.imm).land(); write(d.rd); }
+                case SLLI -> { read(d.rs1); c.loadConstant((int) d.imm).lshl(); write(d.rd); }
+                case SRLI -> { read(d.rs1); c.loadConstant((int) d.imm).lushr(); write(d.rd); }
+                case SRAI -> { read(d.rs1); c.loadConstant((int) d.imm).lshr(); write(d.rd); }
+                case ADD -> { read(d.rs1); read(d.rs2); c.ladd(); write(d.rd); }
+                case SUB -> { read(d.rs1); read(d.rs2); c.lsub(); write(d.rd); }
+                case SLL -> { read(d.rs1); read(d.rs2); c.l2i().lshl(); write(d.rd); }
+                case SLT -> { read(d.rs1); read(d.rs2); compareToBit(false); write(d.rd); }
+                case SLTU -> { read(d.rs1); read(d.rs2); compareToBit(true); write(d.rd); }
+                case XOR -> { read(d.rs1); read(d.rs2); c.lxor(); write(d.rd); }
+                case SRL -> { read(d.rs1); read(d.rs2); c.l2i().lushr(); write(d.rd); }
+                case SRA -> { read(d.rs1); read(d.rs2); c.l2i().lshr(); write(d.rd); }
+                case OR -> { read(d.rs1); read(d.rs2); c.lor(); write(d.rd); }
+                case AND -> { read(d.rs1); read(d.rs2); c.land(); write(d.rd); }
+                case ADDIW -> { read(d.rs1); c.l2i().loadConstant((int) d.imm).iadd().i2l(); write(d.rd); }
+                case SLLIW -> { read(d.rs1); c.l2i().loadConstant((int) d.imm).ishl().i2l(); write(d.rd); }
+                case SRLIW -> { read(d.rs1); c.l2i().loadConstant((int) d.imm).iushr().i2l(); write(d.rd); }
+                case SRAIW -> { read(d.rs1); c.l2i().loadConstant((int) d.imm).ishr().i2l(); write(d.rd); }
+                case ADDW -> { read(d.rs1); c.l2i(); read(d.rs2); c.l2i().iadd().i2l(); write(d.rd); }
+                case SUBW -> { read(d.rs1); c.l2i(); read(d.rs2); c.l2i().isub().i2l(); write(d.rd); }
+                case SLLW -> { read(d.rs1); c.l2i(); read(d.rs2); c.l2i().ishl().i2l(); write(d.rd); }
+                case SRLW -> { read(d.rs1); c.l2i(); read(d.rs2); c.l2i().iushr().i2l(); write(d.rd); }
+                case SRAW -> { read(d.rs1); c.l2i(); read(d.rs2); c.l2i().ishr().i2l(); write(d.rd); }
+                // Stores to translated code end the region at once (see store), so fence.i has nothing left to do.
+                case FENCE, FENCE_I -> { }
+                default -> multiply(d);
+            }
+            return true;
+        }
+
+        /** a, b on the stack: pushes 1L if a < b (signed or unsigned), else 0L. */
+        void compareToBit(boolean unsigned) {
+            if (unsigned) {
+                c.invokestatic(CD_Long, "compareUnsigned", MethodTypeDesc.of(CD_int, CD_long, CD_long));
+            } else {
+                c.lcmp();
+            }
+            // sign of the comparison: (cmp >>> 31) is 1 exactly when cmp < 0
+            c.loadConstant(31).iushr().i2l();
+        }
+
+        void multiply(Insn d) {
+            read(d.rs1);
+            read(d.rs2);
+            switch (d.op) {
+                case MUL -> c.lmul();
+                case MULH -> c.invokestatic(CD_MATH, "multiplyHigh", MethodTypeDesc.of(CD_long, CD_long, CD_long));
+                case MULHU -> c.invokestatic(CD_MATH, "unsignedMultiplyHigh", MethodTypeDesc.of(CD_long, CD_long, CD_long));
+                case MULHSU -> {
+                    // multiplyHigh(a, b) + (b < 0 ? a : 0): unsigned b is b + 2^64 when negative
+                    c.invokestatic(CD_MATH, "multiplyHigh", MethodTypeDesc.of(CD_long, CD_long, CD_long));
+                    read(d.rs1);
+                    read(d.rs2);
+                    c.loadConstant(63).lshr().land().ladd();
+                }
+                case DIV, DIVU, REM, REMU -> divide(d.op, d.rs1);
+                case MULW -> { c.l2i(); sinkIntFirst(); c.imul().i2l(); }
+                case DIVW, DIVUW, REMW, REMUW -> divideWord(d.op);
+                default -> throw new IllegalStateException("not translatable: " + d);
+            }
+            write(d.rd);
+        }
+
+        /** Stack a(long) b(int) after an l2i of b: converts a below it to int too. */
+        void sinkIntFirst() {
+            // stack: a(long) b(int) -> b(int) a(long) -> b a(int) -> a b
+            c.dup_x2().pop().l2i().swap();
+        }
+
+        /** a, b (longs) on the stack; RISC-V division: by zero gives -1 or a, overflow wraps. */
+        void divide(int op, int rs1) {
+            Label zero = c.newLabel(), done = c.newLabel();
+            c.dup2().lconst_0().lcmp().ifeq(zero);
+            switch (op) {
+                case DIV -> c.ldiv(); // Long.MIN_VALUE / -1 is MIN_VALUE on the JVM, as RISC-V wants
+                case REM -> c.lrem();
+                case DIVU -> c.invokestatic(CD_Long, "divideUnsigned", MethodTypeDesc.of(CD_long, CD_long, CD_long));
+                default -> c.invokestatic(CD_Long, "remainderUnsigned", MethodTypeDesc.of(CD_long, CD_long, CD_long));
+            }
+            c.goto_(done);
+            c.labelBinding(zero);
+            c.pop2(); // b; a stays for the remainder
+            if (op == DIV || op == DIVU) c.pop2().loadConstant(-1L);
+            c.labelBinding(done);
+        }
+
+        void divideWord(int op) {
+            c.l2i();
+            sinkIntFirst();
+            Label zero = c.newLabel(), done = c.newLabel();
+            c.dup().ifeq(zero);
+            switch (op) {
+                case DIVW -> c.idiv();
+                case REMW -> c.irem();
+                case DIVUW -> c.invokestatic(CD_Integer, "divideUnsigned", MethodTypeDesc.of(CD_int, CD_int, CD_int));
+                default -> c.invokestatic(CD_Integer, "remainderUnsigned", MethodTypeDesc.of(CD_int, CD_int, CD_int));
+            }
+            c.goto_(done);
+            c.labelBinding(zero);
+            c.pop();
+            if (op == DIVW || op == DIVUW) c.pop().loadConstant(-1);
+            c.labelBinding(done);
+            c.i2l();
+        }
+
+        /** A direct jump from instruction {@code i} to {@code target}: a JVM jump if the region holds it. */
+        void jump(long target, int i) {
+            int t = indexOf(target);
+            if (t < 0) {
+                exitTo(target, exits++);
+                return;
+            }
+            flush();
+            if (t > i) {
+                c.goto_(labels[t]);
+                return;
+            }
+            // A backward jump is a loop: bound it by the budget so interrupts are seen in time.
+            c.lload(ICOUNT).lload(BUDGET).lcmp().iflt(labels[t]);
+            exitTo(target, exits++);
+        }
+
+        void branch(int i, Insn d, long pc) {
+            read(d.rs1);
+            read(d.rs2);
+            boolean unsigned = d.op == BLTU || d.op == BGEU;
+            if (unsigned) c.invokestatic(CD_Long, "compareUnsigned", MethodTypeDesc.of(CD_int, CD_long, CD_long));
+            else c.lcmp();
+            Label taken = c.newLabel();
+            switch (d.op) {
+                case BEQ -> c.ifeq(taken);
+                case BNE -> c.ifne(taken);
+                case BLT, BLTU -> c.iflt(taken);
+                default -> c.ifge(taken);
+            }
+            int pendAtBranch = pend;
+            long target = pc + d.imm;
+            stubs.add(() -> {
+                c.labelBinding(taken);
+                pend = pendAtBranch;
+                jump(target, i);
+            });
+        }
+
+        /** Computes rs1 + imm into VA and the TLB index into IDX, then jumps to {@code slow} on a miss. */
+        void tlbLookup(Insn d, int size, int tag, Label slow) {
+            read(d.rs1);
+            c.loadConstant(d.imm).ladd().lstore(VA);
+            c.lload(VA).loadConstant(12).lushr().l2i().loadConstant(Mmu.SIZE - 1).iand().istore(IDX);
+            c.aload(tag).iload(IDX).laload();
+            c.lload(VA).loadConstant(~0xfffL).land().lload(CTX).lor();
+            c.lcmp().ifne(slow);
+            c.lload(VA).loadConstant(0xfffL).land().loadConstant((long) (0x1000 - size)).lcmp().ifgt(slow);
+        }
+
+        static int size(int op) {
+            return switch (op) {
+                case LB, LBU, SB -> 1;
+                case LH, LHU, SH -> 2;
+                case LW, LWU, SW -> 4;
+                default -> 8;
+            };
+        }
+
+        static ClassDesc layoutType(int size) {
+            return CD_VALUE_LAYOUT.nested(switch (size) {
+                case 1 -> "OfByte";
+                case 2 -> "OfShort";
+                case 4 -> "OfInt";
+                default -> "OfLong";
+            });
+        }
+
+        static ClassDesc valueType(int size) {
+            return switch (size) {
+                case 1 -> CD_byte;
+                case 2 -> CD_short;
+                case 4 -> CD_int;
+                default -> CD_long;
+            };
+        }
+
+        void layout(int size) {
+            if (size == 1) c.getstatic(CD_VALUE_LAYOUT, "JAVA_BYTE", layoutType(1));
+            else c.getstatic(CD_GUEST_MEMORY, size == 2 ? "SHORT" : size == 4 ? "INT" : "LONG", layoutType(size));
+        }
+
+        /** The trap exit of the instruction being emitted: state as before it, pc at it, no link. */
+        Label trapExit(long pc) {
+            Label l = c.newLabel();
+            int before = pend - 1;
+            stubs.add(() -> {
+                c.labelBinding(l);
+                if (before != 0) c.lload(ICOUNT).loadConstant((long) before).ladd().lstore(ICOUNT);
+                c.loadConstant(pc).lstore(EXIT_PC).loadConstant(-1).istore(EXIT_IDX).goto_(common);
+            });
+            return l;
+        }
+
+        void load(Insn d, long pc) {
+            int size = size(d.op);
+            Label slow = c.newLabel(), done = c.newLabel();
+            tlbLookup(d, size, RTAG, slow);
+            c.aload(MEM);
+            layout(size);
+            c.lload(VA).aload(ROFF).iload(IDX).laload().ladd();
+            c.invokeinterface(CD_SEGMENT, "get", MethodTypeDesc.of(valueType(size), layoutType(size), CD_long));
+            switch (d.op) { // the fast path's value is sign-extended to int (long for ld)
+                case LB, LH, LW -> c.i2l();
+                case LBU -> c.loadConstant(0xff).iand().i2l();
+                case LHU -> c.loadConstant(0xffff).iand().i2l();
+                case LWU -> c.i2l().loadConstant(0xffff_ffffL).land();
+                default -> { }
+            }
+            c.goto_(done);
+            c.labelBinding(slow);
+            c.aload(HART).lload(VA).loadConstant(size).invokevirtual(CD_HART, "dbtLoad", MethodTypeDesc.of(CD_long, CD_long, CD_int)).lstore(TMP);
+            c.aload(HART).getfield(CD_HART, "dbtTrapped", CD_boolean).ifne(trapExit(pc));
+            c.lload(TMP);
+            switch (d.op) { // the slow path's value is zero-extended
+                case LB -> c.l2i().i2b().i2l();
+                case LH -> c.l2i().i2s().i2l();
+                case LW -> c.l2i().i2l();
+                default -> { }
+            }
+            c.labelBinding(done);
+            write(d.rd);
+        }
+
+        void store(Insn d, long pc, long next) {
+            int size = size(d.op);
+            Label slow = c.newLabel(), done = c.newLabel();
+            tlbLookup(d, size, WTAG, slow);
+            c.aload(MEM);
+            layout(size);
+            c.lload(VA).aload(WOFF).iload(IDX).laload().ladd();
+            read(d.rs2);
+            switch (size) {
+                case 1 -> c.l2i().i2b();
+                case 2 -> c.l2i().i2s();
+                case 4 -> c.l2i();
+                default -> { }
+            }
+            c.invokeinterface(CD_SEGMENT, "set", MethodTypeDesc.of(CD_void, layoutType(size), CD_long, valueType(size)));
+            c.goto_(done);
+            c.labelBinding(slow);
+            c.aload(HART).lload(VA).loadConstant(size);
+            read(d.rs2);
+            c.invokevirtual(CD_HART, "dbtStore", MethodTypeDesc.of(CD_int, CD_long, CD_int, CD_long));
+            c.istore(IDX).iload(IDX).ifeq(done);
+            c.iload(IDX).loadConstant(Hart.DBT_TRAPPED).if_icmpeq(trapExit(pc));
+            // The store changed translated code, perhaps this very region: leave before running stale code.
+            int after = pend;
+            Label codeWritten = c.newLabel();
+            c.goto_(codeWritten);
+            stubs.add(() -> {
+                c.labelBinding(codeWritten);
+                c.lload(ICOUNT).loadConstant((long) after).ladd().lstore(ICOUNT);
+                c.loadConstant(next).lstore(EXIT_PC).loadConstant(-1).istore(EXIT_IDX).goto_(common);
+            });
+            c.labelBinding(done);
+        }
+
+        void commonExit() {
+            c.labelBinding(common);
+            for (int r = 1; r < 32; r++) if (written[r]) c.aload(XARR).loadConstant(r).lload(reg(r)).lastore();
+            c.aload(HART).aload(HART).getfield(CD_HART, "instret", CD_long).lload(ICOUNT).ladd().putfield(CD_HART, "instret", CD_long);
+            c.aload(HART).lload(EXIT_PC).putfield(CD_HART, "pc", CD_long);
+            Label noLink = c.newLabel();
+            c.aload(HART).iload(EXIT_IDX).putfield(CD_HART, "dbtExit", CD_int);
+            c.iload(EXIT_IDX).iflt(noLink);
+            c.aload(THIS).getfield(CD_BLOCK, "links", CD_BLOCK.arrayType()).iload(EXIT_IDX).aaload().areturn();
+            c.labelBinding(noLink);
+            c.aconst_null().areturn();
+        }
+    }
+}
