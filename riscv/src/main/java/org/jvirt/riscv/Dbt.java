@@ -26,6 +26,8 @@ final class Dbt {
     static final int MAX_LENGTH = Math.max(1, Math.min(Translator.MAX_LENGTH, Integer.getInteger("jvirt.dbt.length", Translator.MAX_LENGTH)));
 
     private final Hart h;
+    /** Entries before translation, for this hart (tests translate everything at once). */
+    int threshold = THRESHOLD;
     private final Translator translator = new Translator();
     private final Map<Long, List<TranslatedBlock>> byPage = new HashMap<>();
     private long[] keys = new long[1 << 12];
@@ -46,30 +48,40 @@ final class Dbt {
         h.codeCache.register(this);
     }
 
-    /** Runs about {@code n} instructions, as {@link Hart#run} does one chunk. */
-    void runChunk(int n) {
-        long end = h.instret + n;
+    /**
+     * Runs up to {@code n} instructions, as {@link Hart#step} does one chunk, and returns how many retired.
+     * (Counted here, not read from instret, which the guest may write.)
+     */
+    int runChunk(int n) {
+        int left = n;
         h.breakChunk = false;
         TranslatedBlock next = null, prev = null;
         int exit = -1;
-        while (h.instret < end && !h.breakChunk) {
+        while (left > 0 && !h.breakChunk) {
             long pc = h.pc;
             TranslatedBlock b = next;
             if (b != null && b.vpc == pc && b.epoch == h.mapEpoch && b.valid) {
                 chained++;
             } else {
-                b = find(pc, (int) (end - h.instret));
-                if (b == null) { // the interpreter ran instead, or a trap was taken
-                    prev = null;
-                    next = null;
+                b = find(pc);
+                if (b != null && b.length > left) b = null; // it might overrun the budget, which must be exact
+                if (b == null) { // the interpreter runs the code, up to its next jump
+                    if (!h.breakChunk) left -= h.interpretToJump(left);
+                    prev = next = null;
                     continue;
                 }
                 if (prev != null && exit >= 0 && prev.valid) prev.links[exit] = b;
                 dispatched++;
             }
+            if (b.length > left) {
+                next = prev = null;
+                continue;
+            }
             long before = h.instret;
-            next = b.run(h, end - before);
-            translatedInstructions += h.instret - before;
+            next = b.run(h, left - b.length);
+            int retired = (int) (h.instret - before);
+            left -= retired;
+            translatedInstructions += retired;
             exit = h.dbtExit;
             prev = b;
             if (h.dbtTrapped) {
@@ -78,35 +90,33 @@ final class Dbt {
                 h.takeTrap(h.trapCause, h.trapValue);
             }
         }
+        return n - left;
     }
 
-    /** The translation to run at {@code pc}, or null after interpreting the code there instead. */
-    private TranslatedBlock find(long pc, int budget) {
+    /** The translation to run at {@code pc}, or null: the code there is cold, or a fetch fault was taken. */
+    private TranslatedBlock find(long pc) {
         lookups++;
         long page;
         try {
             page = h.mmu.executablePage(pc);
         } catch (Trap t) {
             h.takeTrap(h.trapCause, h.trapValue);
+            h.breakChunk = true;
             return null;
         }
-        if (page >= 0) {
-            Entry e = entry(page + (pc & 0xfff));
-            TranslatedBlock b = e.block;
-            if (b == null && ++e.count >= (long) THRESHOLD << Math.min(e.drops, 20)) {
-                b = translator.translate(h, pc, page, MAX_LENGTH);
-                if (b != null) install(e, b);
-                else e.count = 0; // its first instruction is not translatable: look again later
-            }
-            if (b != null) {
-                hits++;
-                b.vpc = pc;
-                b.epoch = h.mapEpoch;
-                return b;
-            }
+        if (page < 0) return null;
+        Entry e = entry(page + (pc & 0xfff));
+        TranslatedBlock b = e.block;
+        if (b == null && ++e.count >= (long) threshold << Math.min(e.drops, 20)) {
+            b = translator.translate(h, pc, page, MAX_LENGTH);
+            if (b != null) install(e, b);
+            else e.count = 0; // its first instruction is not translatable: look again later
         }
-        h.interpretToJump(budget);
-        return null;
+        if (b == null) return null;
+        hits++;
+        b.vpc = pc;
+        b.epoch = h.mapEpoch;
+        return b;
     }
 
     private void install(Entry e, TranslatedBlock b) {

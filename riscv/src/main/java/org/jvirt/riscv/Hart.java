@@ -117,16 +117,16 @@ public final class Hart {
      * nothing pending, or a stop is requested. Returns the number of instructions retired.
      */
     public long run(long budget) {
-        long start = instret;
+        // Counted apart from instret, which the guest may write (minstret) to any value.
+        long done = 0;
         stopRequested = false;
-        while (instret - start < budget && !stopRequested) {
+        while (done < budget && !stopRequested) {
             checkInterrupts();
             if (waiting) break;
-            int n = (int) Math.min(CHUNK, budget - (instret - start));
-            if (dbt != null) dbt.runChunk(n);
-            else step(n, false);
+            int n = (int) Math.min(CHUNK, budget - done);
+            done += dbt != null ? dbt.runChunk(n) : step(n, false);
         }
-        return instret - start;
+        return done;
     }
 
     /** Runs this hart under {@code engine} from now on; under the translator, cold code is still interpreted. */
@@ -145,15 +145,15 @@ public final class Hart {
     public DbtStats dbtStats() { return dbt == null ? null : dbt.stats(); }
 
     /** Interprets up to {@code n} instructions, up to and including the next one that jumps or branches. */
-    void interpretToJump(int n) {
-        step(n, true);
+    int interpretToJump(int n) {
+        return step(n, true);
     }
 
     /**
      * Executes up to {@code n} instructions; stops early at a trap or when an instruction asks to, and
-     * after the first control transfer if {@code toJump}.
+     * after the first control transfer if {@code toJump}. Returns the number of instructions retired.
      */
-    private void step(int n, boolean toJump) {
+    private int step(int n, boolean toJump) {
         long pc = this.pc;
         // The page being executed and its decoded instructions, kept across instructions. They stay
         // valid until the chunk ends, which every change of privilege, translation or code forces.
@@ -194,7 +194,7 @@ public final class Hart {
                     if (instret != startInstret + i) { // it wrote minstret, which holds v - 1 until it retires
                         instret++;
                         this.pc = pc;
-                        return;
+                        return i + 1;
                     }
                 } else if (op < RvI.END) {
                     pc = RvI.execute(this, d, pc);
@@ -213,6 +213,7 @@ public final class Hart {
             this.pc = pc; // the instruction that trapped: pc advances only when one completes
             takeTrap(trapCause, trapValue);
         }
+        return i;
     }
 
     /** Executes exactly one instruction (or takes the trap it raises); for tests and lockstep checks. */

@@ -36,6 +36,9 @@ public abstract class TranslatedBlock {
         this.links = new TranslatedBlock[exits];
     }
 
-    /** Runs the region; {@code budget} bounds the instructions it may retire in its own loops. */
+    /**
+     * Runs the region. A backward jump goes round again only while the instructions retired so far are
+     * at most {@code budget}; the caller passes what it may retire minus {@link #length}.
+     */
     public abstract TranslatedBlock run(Hart h, long budget);
 }

@@ -357,8 +357,9 @@ final class Translator {
                 c.goto_(labels[t]);
                 return;
             }
-            // A backward jump is a loop: bound it by the budget so interrupts are seen in time.
-            c.lload(ICOUNT).lload(BUDGET).lcmp().iflt(labels[t]);
+            // A backward jump is a loop: bound it by the budget so interrupts are seen in time. The budget
+            // given is what is left minus the region's length, so one more pass cannot overrun it.
+            c.lload(ICOUNT).lload(BUDGET).lcmp().ifle(labels[t]);
             exitTo(target, exits++);
         }
 
