@@ -27,6 +27,8 @@ import picocli.CommandLine.ParentCommand;
                         + "1 for a guest that cannot be loaded, 2 for a bad command line."})
 final class RunCommand implements Callable<Integer> {
     static final int EXIT_TIMEOUT = 124, EXIT_INSTRUCTION_LIMIT = 125;
+    /** Exit status when --engine lockstep finds the engines disagree. */
+    static final int EXIT_DIVERGED = 3;
     private static final String DEMO = "demo.elf";
 
     @ParentCommand Main parent;
@@ -70,7 +72,7 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--no-reboot", description = "End the run when the guest resets, instead of booting it again (exit status 1).")
     boolean noReboot;
 
-    @Option(names = "--engine", paramLabel = "ENGINE", description = "How guest code runs: dbt (translated to JVM bytecode when hot) or interp (interpreted); default ${DEFAULT-VALUE}.")
+    @Option(names = "--engine", paramLabel = "ENGINE", description = "How guest code runs: dbt (hot code translated to JVM bytecode), interp (interpreted), or lockstep (dbt, each translated run checked against the interpreter); default ${DEFAULT-VALUE}.")
     String engine = org.jvirt.riscv.Engine.DEFAULT.id;
 
     @Option(names = "--dump-dtb", paramLabel = "FILE", description = "Write the machine's device tree blob to FILE and exit.")
@@ -173,6 +175,10 @@ final class RunCommand implements Callable<Integer> {
                     case Outcome.Reset r -> {
                         err.println("jvirt: the guest asked for a reset" + (noReboot ? " (--no-reboot)" : ""));
                         yield 1;
+                    }
+                    case Outcome.Diverged d -> {
+                        err.println("jvirt: lockstep: " + d.report());
+                        yield EXIT_DIVERGED;
                     }
                     case Outcome.Timeout t -> {
                         err.println("jvirt: stopped the guest after " + timeout + " (--timeout)");

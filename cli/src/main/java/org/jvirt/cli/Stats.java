@@ -22,7 +22,7 @@ final class Stats {
         }
         org.jvirt.riscv.DbtStats dbt = null;
         for (Hart h : m.harts()) if (h.dbtStats() != null) dbt = dbt == null ? h.dbtStats() : dbt.plus(h.dbtStats());
-        err.println("jvirt: statistics (engine: " + (dbt == null ? "interpreter" : "binary translator") + ")");
+        err.println("jvirt: statistics (engine: " + (dbt == null ? "interpreter" : m.harts().getFirst().engine() == org.jvirt.riscv.Engine.LOCKSTEP ? "lockstep" : "binary translator") + ")");
         err.printf("  instructions retired  %,d%n", insns);
         err.printf("  wall time             %.3f s%n", secs);
         err.printf("  speed                 %.1f MIPS%n", secs > 0 ? insns / secs / 1e6 : 0.0);
@@ -36,6 +36,9 @@ final class Stats {
                     dbt.lookups() > 0 ? 100.0 * dbt.hits() / dbt.lookups() : 0.0);
             err.printf("  transitions           %,d chained, %,d dispatched%n", dbt.chained(), dbt.dispatched());
             err.printf("  invalidations         %,d (code written), %,d cache flushes%n", dbt.invalidations(), dbt.flushes());
+            if (m.harts().getFirst().engine() == org.jvirt.riscv.Engine.LOCKSTEP)
+                err.printf("  lockstep              %,d translated runs checked against the interpreter, %,d not (they touched a device)%n",
+                        dbt.lockstepChecked(), dbt.lockstepUnchecked());
         }
         long total = traps.values().stream().mapToLong(Long::longValue).sum();
         err.printf("  traps and interrupts  %,d%n", total);

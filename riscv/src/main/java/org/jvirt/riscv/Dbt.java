@@ -19,23 +19,33 @@ import java.util.Map;
  */
 final class Dbt {
     /** Entries into a region before it is translated; tunable with -Djvirt.dbt.threshold. */
-    static final int THRESHOLD = Math.max(1, Integer.getInteger("jvirt.dbt.threshold", 32));
+    static final int THRESHOLD = Math.max(1, Integer.getInteger("jvirt.dbt.threshold", 50_000));
     /** Live translations before the cache starts afresh; tunable with -Djvirt.dbt.blocks. */
     static final int MAX_BLOCKS = Math.max(16, Integer.getInteger("jvirt.dbt.blocks", 16384));
     /** Longest region, in instructions; tunable with -Djvirt.dbt.length. */
     static final int MAX_LENGTH = Math.max(1, Math.min(Translator.MAX_LENGTH, Integer.getInteger("jvirt.dbt.length", Translator.MAX_LENGTH)));
 
     private final Hart h;
+    /** Under {@code --engine lockstep}: checks each translated run against the interpreter. */
+    Lockstep lockstep;
     /** Entries before translation, for this hart (tests translate everything at once). */
     int threshold = THRESHOLD;
     private final Translator translator = new Translator();
     private final Map<Long, List<TranslatedBlock>> byPage = new HashMap<>();
-    private long[] keys = new long[1 << 12];
+    private long[] keys = new long[1 << 12], vkeys = new long[1 << 12];
     private Entry[] entries = new Entry[1 << 12];
     private int size, live;
 
     /** What {@code --stats} reports about this engine. */
     long chained, dispatched, lookups, hits, invalidations, translatedInstructions, flushes;
+
+    /** Translations by virtual address, direct-mapped: what the interpreter checks at each jump. */
+    private final TranslatedBlock[] jumpCache = new TranslatedBlock[JUMP_CACHE];
+    /** Jumps seen by the interpreter, by target, direct-mapped (collisions only blur the heuristic). */
+    private final int[] heat = new int[JUMP_CACHE];
+    private static final int JUMP_CACHE = 1 << 14;
+    /** Set when the interpreter stopped at a target that just became hot: translate it. */
+    boolean hot;
 
     private static final class Entry {
         int count;
@@ -49,38 +59,54 @@ final class Dbt {
     }
 
     /**
-     * Runs up to {@code n} instructions, as {@link Hart#step} does one chunk, and returns how many retired.
-     * (Counted here, not read from instret, which the guest may write.)
+     * Runs about {@code n} instructions and at most {@code limit}, as {@link Hart#step} runs a chunk, and
+     * returns how many retired. A translation may run past {@code n} (by less than its length), never past
+     * {@code limit}: the budget of {@link Hart#run} is exact. (Counted here, not read from instret, which
+     * the guest may write.)
      */
-    int runChunk(int n) {
-        int left = n;
+    long runChunk(int n, long limit) {
+        long left = n, hard = limit;
         h.breakChunk = false;
         TranslatedBlock next = null, prev = null;
         int exit = -1;
-        while (left > 0 && !h.breakChunk) {
+        while (left > 0 && hard > 0 && !h.breakChunk) {
             long pc = h.pc;
             TranslatedBlock b = next;
-            if (b != null && b.vpc == pc && b.epoch == h.mapEpoch && b.valid) {
+            if (b != null && b.pc == pc && b.epoch == h.mapEpoch && b.valid && b.length <= hard) {
                 chained++;
             } else {
-                b = find(pc);
-                if (b != null && b.length > left) b = null; // it might overrun the budget, which must be exact
-                if (b == null) { // the interpreter runs the code, up to its next jump
-                    if (!h.breakChunk) left -= h.interpretToJump(left);
+                b = jumpCache[index(pc)];
+                if (b == null || b.pc != pc || b.epoch != h.mapEpoch || !b.valid) b = find(pc);
+                if (b != null && b.length > hard) b = null;
+                if (b == null) { // cold code: the interpreter runs it, until it jumps to something hot
+                    if (!h.breakChunk) {
+                        int k = h.interpretCold((int) Math.min(left, hard));
+                        left -= k;
+                        hard -= k;
+                    }
                     prev = next = null;
                     continue;
                 }
                 if (prev != null && exit >= 0 && prev.valid) prev.links[exit] = b;
                 dispatched++;
             }
-            if (b.length > left) {
+            if (lockstep != null) {
+                long retired = lockstep.runChecked(b, Math.min(left, hard - b.length));
+                left -= retired;
+                hard -= retired;
+                translatedInstructions += retired;
                 next = prev = null;
+                if (lockstep.divergence != null) {
+                    h.requestStop();
+                    break;
+                }
                 continue;
             }
             long before = h.instret;
-            next = b.run(h, left - b.length);
-            int retired = (int) (h.instret - before);
+            next = b.run(h, Math.min(left, hard - b.length));
+            long retired = h.instret - before;
             left -= retired;
+            hard -= retired;
             translatedInstructions += retired;
             exit = h.dbtExit;
             prev = b;
@@ -90,12 +116,32 @@ final class Dbt {
                 h.takeTrap(h.trapCause, h.trapValue);
             }
         }
-        return n - left;
+        return limit - hard;
     }
 
-    /** The translation to run at {@code pc}, or null: the code there is cold, or a fetch fault was taken. */
+    private static int index(long pc) {
+        return (int) (pc >>> 1) & (JUMP_CACHE - 1);
+    }
+
+    /**
+     * The interpreter jumped to {@code pc}: true if it should stop there, because a translation is there
+     * or the target has just become hot.
+     */
+    boolean jumpedTo(long pc) {
+        int i = index(pc);
+        TranslatedBlock b = jumpCache[i];
+        if (b != null && b.pc == pc) return true;
+        if (++heat[i] < threshold) return false;
+        heat[i] = 0;
+        hot = true;
+        return true;
+    }
+
+    /** The translation to run at {@code pc}, made now if the code there is hot; null if none, or after a fetch fault. */
     private TranslatedBlock find(long pc) {
         lookups++;
+        boolean wanted = hot;
+        hot = false;
         long page;
         try {
             page = h.mmu.executablePage(pc);
@@ -105,17 +151,17 @@ final class Dbt {
             return null;
         }
         if (page < 0) return null;
-        Entry e = entry(page + (pc & 0xfff));
+        Entry e = entry(page + (pc & 0xfff), pc);
         TranslatedBlock b = e.block;
-        if (b == null && ++e.count >= (long) threshold << Math.min(e.drops, 20)) {
+        if (b == null && wanted && e.drops < 20 && (e.drops == 0 || ++e.count >= 1 << e.drops)) {
+            e.count = 0;
             b = translator.translate(h, pc, page, MAX_LENGTH);
             if (b != null) install(e, b);
-            else e.count = 0; // its first instruction is not translatable: look again later
         }
         if (b == null) return null;
         hits++;
-        b.vpc = pc;
         b.epoch = h.mapEpoch;
+        jumpCache[index(pc)] = b;
         return b;
     }
 
@@ -138,9 +184,9 @@ final class Dbt {
             if (b.start < off + len && off < b.end) {
                 b.valid = false;
                 blocks.remove(i);
-                Entry e = entry(b.start);
+                if (jumpCache[index(b.pc)] == b) jumpCache[index(b.pc)] = null;
+                Entry e = entry(b.start, b.pc);
                 e.block = null;
-                e.count = 0;
                 e.drops++;
                 live--;
                 invalidations++;
@@ -155,46 +201,54 @@ final class Dbt {
         for (List<TranslatedBlock> l : byPage.values()) for (TranslatedBlock b : l) b.valid = false;
         byPage.clear();
         java.util.Arrays.fill(entries, null);
+        java.util.Arrays.fill(jumpCache, null);
         size = 0;
         live = 0;
         h.codeWrites++;
     }
 
-    private Entry entry(long key) {
+    /** The entry of the region at RAM offset {@code start} entered at virtual address {@code pc}. */
+    private Entry entry(long start, long pc) {
         int mask = keys.length - 1;
-        int i = (int) ((key * 0x9E37_79B9_7F4A_7C15L) >>> 40) & mask;
+        int i = hash(start, pc) & mask;
         while (entries[i] != null) {
-            if (keys[i] == key) return entries[i];
+            if (keys[i] == start && vkeys[i] == pc) return entries[i];
             i = (i + 1) & mask;
         }
         if (2 * size >= keys.length) {
             grow();
-            return entry(key);
+            return entry(start, pc);
         }
-        keys[i] = key;
+        keys[i] = start;
+        vkeys[i] = pc;
         size++;
         return entries[i] = new Entry();
     }
 
+    private static int hash(long start, long pc) {
+        return (int) (((start * 31 + pc) * 0x9E37_79B9_7F4A_7C15L) >>> 40);
+    }
+
     private void grow() {
-        long[] oldKeys = keys;
+        long[] oldKeys = keys, oldV = vkeys;
         Entry[] old = entries;
         keys = new long[oldKeys.length * 2];
+        vkeys = new long[oldKeys.length * 2];
         entries = new Entry[old.length * 2];
-        size = 0;
+        int mask = keys.length - 1;
         for (int j = 0; j < old.length; j++) {
             if (old[j] == null) continue;
-            int mask = keys.length - 1;
-            int i = (int) ((oldKeys[j] * 0x9E37_79B9_7F4A_7C15L) >>> 40) & mask;
+            int i = hash(oldKeys[j], oldV[j]) & mask;
             while (entries[i] != null) i = (i + 1) & mask;
             keys[i] = oldKeys[j];
+            vkeys[i] = oldV[j];
             entries[i] = old[j];
-            size++;
         }
     }
 
     DbtStats stats() {
         return new DbtStats(translator.translated, translator.bytecodeBytes, translator.nanos, live, lookups, hits,
-                chained, dispatched, invalidations, flushes, translatedInstructions);
+                chained, dispatched, invalidations, flushes, translatedInstructions,
+                lockstep == null ? 0 : lockstep.checked, lockstep == null ? 0 : lockstep.skipped);
     }
 }

@@ -6,12 +6,13 @@ package org.jvirt.riscv;
  */
 public record DbtStats(long blocksTranslated, long bytecodeBytes, long translationNanos, long liveBlocks,
                        long lookups, long hits, long chained, long dispatched, long invalidations, long flushes,
-                       long translatedInstructions) {
+                       long translatedInstructions, long lockstepChecked, long lockstepUnchecked) {
     /** Adds the counters of another hart. */
     public DbtStats plus(DbtStats o) {
         return new DbtStats(blocksTranslated + o.blocksTranslated, bytecodeBytes + o.bytecodeBytes,
                 translationNanos + o.translationNanos, liveBlocks + o.liveBlocks, lookups + o.lookups, hits + o.hits,
                 chained + o.chained, dispatched + o.dispatched, invalidations + o.invalidations, flushes + o.flushes,
-                translatedInstructions + o.translatedInstructions);
+                translatedInstructions + o.translatedInstructions,
+                lockstepChecked + o.lockstepChecked, lockstepUnchecked + o.lockstepUnchecked);
     }
 }

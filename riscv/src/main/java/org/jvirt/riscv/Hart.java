@@ -21,6 +21,8 @@ public final class Hart {
 
     /** Instructions run between checks for interrupts, timers and host requests. */
     private static final int CHUNK = 1024;
+    /** The same for translated code, which runs a chunk in less time than the interpreter. */
+    private static final int DBT_CHUNK = 4096;
 
     public final int id;
     /** Integer registers; index {@link #X_SINK} absorbs writes to x0. */
@@ -61,6 +63,8 @@ public final class Hart {
     /** Advanced whenever translations are dropped because their code was written. */
     long codeWrites;
     static final int DBT_TRAPPED = 1, DBT_CODE_WRITTEN = 2;
+    /** Traps and interrupts taken so far. */
+    long trapsTaken;
 
     /** Interrupt lines driven by devices (MTIP, MSIP, MEIP, SEIP), written from any thread. */
     private volatile long irqLines;
@@ -123,15 +127,22 @@ public final class Hart {
         while (done < budget && !stopRequested) {
             checkInterrupts();
             if (waiting) break;
-            int n = (int) Math.min(CHUNK, budget - done);
-            done += dbt != null ? dbt.runChunk(n) : step(n, false);
+            if (dbt != null) {
+                done += dbt.runChunk(DBT_CHUNK, budget - done);
+            } else {
+                done += step((int) Math.min(CHUNK, budget - done), false);
+            }
         }
         return done;
     }
 
     /** Runs this hart under {@code engine} from now on; under the translator, cold code is still interpreted. */
     public void useEngine(Engine engine) {
-        if (engine == Engine.DBT && dbt == null) dbt = new Dbt(this);
+        if (engine != Engine.INTERP && dbt == null) dbt = new Dbt(this);
+        if (engine == Engine.LOCKSTEP && dbt.lockstep == null) {
+            mmu.journaling = true;
+            dbt.lockstep = new Lockstep(this);
+        }
         if (engine == Engine.INTERP && dbt != null) {
             dbt.dropAll();
             codeCache.unregister(dbt);
@@ -139,21 +150,39 @@ public final class Hart {
         }
     }
 
-    public Engine engine() { return dbt != null ? Engine.DBT : Engine.INTERP; }
+    public Engine engine() { return dbt == null ? Engine.INTERP : dbt.lockstep != null ? Engine.LOCKSTEP : Engine.DBT; }
+
+    /** Under lockstep, the first disagreement between the engines; else null. */
+    public String divergence() { return dbt == null || dbt.lockstep == null ? null : dbt.lockstep.divergence; }
+
+    /** Interprets exactly {@code n} instructions, or fewer if one traps (the trap is taken). */
+    int interpretExactly(int n) {
+        long traps = trapsTaken;
+        int done = 0;
+        while (done < n) {
+            int k = step(n - done, false);
+            done += k;
+            if (trapsTaken != traps || (k == 0 && waiting)) break;
+        }
+        return done;
+    }
 
     /** The translator's counters, or null under the interpreter. */
     public DbtStats dbtStats() { return dbt == null ? null : dbt.stats(); }
 
-    /** Interprets up to {@code n} instructions, up to and including the next one that jumps or branches. */
-    int interpretToJump(int n) {
+    /**
+     * Interprets up to {@code n} instructions for the translator: stops after a jump to code that has a
+     * translation, or to code that has just become hot (then {@link Dbt#hot} is set).
+     */
+    int interpretCold(int n) {
         return step(n, true);
     }
 
     /**
      * Executes up to {@code n} instructions; stops early at a trap or when an instruction asks to, and
-     * after the first control transfer if {@code toJump}. Returns the number of instructions retired.
+     * with {@code profile}, as {@link #interpretCold} says. Returns the number of instructions retired.
      */
-    private int step(int n, boolean toJump) {
+    private int step(int n, boolean profile) {
         long pc = this.pc;
         // The page being executed and its decoded instructions, kept across instructions. They stay
         // valid until the chunk ends, which every change of privilege, translation or code forces.
@@ -201,7 +230,7 @@ public final class Hart {
                 } else {
                     pc = RvM.execute(this, d, pc);
                 }
-                if (toJump && pc - from != d.len) {
+                if (profile && pc - from != d.len && dbt.jumpedTo(pc)) {
                     i++;
                     break;
                 }
@@ -264,6 +293,7 @@ public final class Hart {
         boolean irq = cause < 0;
         int code = (int) (cause & 63);
         stats.countTrap(cause);
+        trapsTaken++;
         long deleg = irq ? csrs.mideleg : csrs.medeleg;
         if (priv <= S && ((deleg >>> code) & 1) != 0) {
             csrs.scause = cause;

@@ -50,6 +50,9 @@ public final class Mmu {
     private long accesses, misses;
 
     private final CodeCache code;
+    /** Under lockstep: stores are journaled (see {@link Lockstep}), so the write TLB is never filled. */
+    Lockstep.Journal journal;
+    boolean journaling;
 
     Mmu(Hart h, Bus bus, CodeCache code) {
         this.h = h;
@@ -196,6 +199,7 @@ public final class Mmu {
             return v;
         }
         long pa = translate(va, size, access);
+        if (journal != null && !ram.contains(pa, size)) journal.touchedDevice = true;
         if (!bus.read(pa, size, scratch)) throw h.raise(accessFault(access), va);
         return scratch[0];
     }
@@ -210,9 +214,16 @@ public final class Mmu {
             return;
         }
         long pa = translate(va, size, WRITE);
+        if (journal != null) {
+            if (ram.contains(pa, size)) journal.stores.add(new Lockstep.Store(pa, size, ram.read(pa, size)));
+            else journal.touchedDevice = true;
+        }
         if (!bus.write(pa, size, v)) throw h.raise(Cause.STORE_ACCESS, va);
         code.written(pa, size);
     }
+
+    long ramRead(long pa, int size) { return ram.read(pa, size); }
+    void ramWrite(long pa, int size, long v) { ram.write(pa, size, v); }
 
     // ---- atomics -------------------------------------------------------------------------------------
 
@@ -272,7 +283,7 @@ public final class Mmu {
     private void fill(int access, long va, long page, int priv) {
         int i = (int) (va >>> 12) & (SIZE - 1);
         long vpage = va & PAGE_MASK;
-        if (ram.contains(page, 4096) && !(access == WRITE && (bus.isWatchedPage(page) || code.isCode(page)))) {
+        if (ram.contains(page, 4096) && !(access == WRITE && (journaling || bus.isWatchedPage(page) || code.isCode(page)))) {
             tag[access][i] = vpage | (priv + 1);
             off[access][i] = page - ram.base() - vpage;
         } else {

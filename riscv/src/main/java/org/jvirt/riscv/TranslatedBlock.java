@@ -12,7 +12,12 @@ package org.jvirt.riscv;
  * of the faulting instruction, sets {@link Hart#dbtTrapped} and returns null.
  */
 public abstract class TranslatedBlock {
-    /** Physical RAM offset of the first instruction; the cache key. */
+    /**
+     * The virtual address the region was translated at: the generated code holds absolute addresses
+     * (links, auipc), so it serves only there. With {@link #start}, the cache key.
+     */
+    final long pc;
+    /** Physical RAM offset of the first instruction. */
     final long start;
     /** RAM offset one past the last translated byte, for invalidation by writes. */
     final long end;
@@ -23,13 +28,13 @@ public abstract class TranslatedBlock {
     /** Size of the generated class file, for the statistics. */
     int bytecodeSize;
 
-    /** The virtual address this translation was last entered at, and the mapping epoch it was valid in. */
-    long vpc;
+    /** The mapping epoch in which {@link #pc} was last seen to map to {@link #start}. */
     long epoch = -1;
     /** Cleared when the guest writes the code it was made from: it must never run again. */
     boolean valid = true;
 
-    protected TranslatedBlock(long start, long end, int length, int exits) {
+    protected TranslatedBlock(long pc, long start, long end, int length, int exits) {
+        this.pc = pc;
         this.start = start;
         this.end = end;
         this.length = length;

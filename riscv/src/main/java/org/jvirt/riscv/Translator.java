@@ -45,7 +45,7 @@ final class Translator {
     private static final ClassDesc CD_MATH = ClassDesc.of("java.lang.Math");
     private static final ClassDesc CD_GENERATED = ClassDesc.of("org.jvirt.riscv.Translated");
     private static final MethodTypeDesc MTD_RUN = MethodTypeDesc.of(CD_BLOCK, CD_HART, CD_long);
-    private static final MethodTypeDesc MTD_INIT = MethodTypeDesc.of(CD_void, CD_long, CD_long, CD_int, CD_int);
+    private static final MethodTypeDesc MTD_INIT = MethodTypeDesc.of(CD_void, CD_long, CD_long, CD_long, CD_int, CD_int);
 
     // Local variable slots of the generated run(Hart h, long budget).
     private static final int THIS = 0, HART = 1, BUDGET = 2;
@@ -91,7 +91,7 @@ final class Translator {
             byte[] bytes = ClassFile.of().build(CD_GENERATED, cb -> {
                 cb.withSuperclass(CD_BLOCK);
                 cb.withFlags(ClassFile.ACC_FINAL | ClassFile.ACC_SUPER);
-                cb.withMethodBody(INIT_NAME, MTD_INIT, 0, c -> c.aload(0).lload(1).lload(3).iload(5).iload(6)
+                cb.withMethodBody(INIT_NAME, MTD_INIT, 0, c -> c.aload(0).lload(1).lload(3).lload(5).iload(7).iload(8)
                         .invokespecial(CD_BLOCK, INIT_NAME, MTD_INIT).return_());
                 cb.withMethodBody("run", MTD_RUN, ClassFile.ACC_PUBLIC | ClassFile.ACC_FINAL, r::emit);
             });
@@ -100,8 +100,8 @@ final class Translator {
                 Class<?> c = lookup.defineHiddenClass(bytes, true).lookupClass();
                 Op last = ops.getLast();
                 long start = pageOffset + (vpc & 0xfff), end = pageOffset + (last.pc & 0xfff) + last.d.len;
-                TranslatedBlock b = (TranslatedBlock) c.getDeclaredConstructor(long.class, long.class, int.class, int.class)
-                        .newInstance(start, end, ops.size(), r.exits);
+                TranslatedBlock b = (TranslatedBlock) c.getDeclaredConstructor(long.class, long.class, long.class, int.class, int.class)
+                        .newInstance(vpc, start, end, ops.size(), r.exits);
                 b.bytecodeSize = bytes.length;
                 translated++;
                 bytecodeBytes += bytes.length;
@@ -390,10 +390,13 @@ final class Translator {
             read(d.rs1);
             c.loadConstant(d.imm).ladd().lstore(VA);
             c.lload(VA).loadConstant(12).lushr().l2i().loadConstant(Mmu.SIZE - 1).iand().istore(IDX);
+            // The tag is compared with the page of the access's last byte: an access that crosses into the
+            // next page misses, as it must (the entry is for the first page only), at no extra cost.
             c.aload(tag).iload(IDX).laload();
-            c.lload(VA).loadConstant(~0xfffL).land().lload(CTX).lor();
+            c.lload(VA);
+            if (size > 1) c.loadConstant((long) size - 1).ladd();
+            c.loadConstant(~0xfffL).land().lload(CTX).lor();
             c.lcmp().ifne(slow);
-            c.lload(VA).loadConstant(0xfffL).land().loadConstant((long) (0x1000 - size)).lcmp().ifgt(slow);
         }
 
         static int size(int op) {

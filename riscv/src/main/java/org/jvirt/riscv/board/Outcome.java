@@ -11,6 +11,9 @@ public sealed interface Outcome {
     /** The guest asked for a reset (reboot). */
     record Reset() implements Outcome { }
 
+    /** Under {@code --engine lockstep}: the translator and the interpreter disagreed, as the report says. */
+    record Diverged(String report) implements Outcome { }
+
     /** The run reached the wall-clock {@code --timeout}. */
     record Timeout(long millis) implements Outcome { }
 }

@@ -285,6 +285,7 @@ public final class RiscvMachine implements AutoCloseable {
                     clint.update();
                     h.run(Math.min(slice, left));
                     if (exitStatus != null) return new Outcome.Exited(exitStatus);
+                    if (h.divergence() != null) return new Outcome.Diverged("hart " + h.id + ": " + h.divergence());
                     if (resetRequested) return new Outcome.Reset();
                     if (!h.isWaiting()) allIdle = false;
                 }
