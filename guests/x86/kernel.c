@@ -1,0 +1,348 @@
+/* A test kernel for jvirt's KVM engine. The command line picks one test ("test=NAME"); the result
+   is printed on COM1 and reported through isa-debug-exit: 0 for pass (exit status 1), 1 for fail (3). */
+#include <stdint.h>
+#include "workload.h"
+
+struct start_info {                 /* struct hvm_start_info, version 1 */
+    uint32_t magic, version, flags, nr_modules;
+    uint64_t modlist_paddr, cmdline_paddr, rsdp_paddr, memmap_paddr;
+    uint32_t memmap_entries, reserved;
+};
+struct memmap_entry { uint64_t addr, size; uint32_t type, reserved; };
+
+extern uint32_t start_info_pa;
+extern const uint64_t isr_table[48];
+extern char __tramp_lma[], __tramp_start[], __tramp_end[];
+
+static inline void outb(uint16_t p, uint8_t v) { __asm__ volatile("outb %0, %1" :: "a"(v), "Nd"(p)); }
+static inline void outl(uint16_t p, uint32_t v) { __asm__ volatile("outl %0, %1" :: "a"(v), "Nd"(p)); }
+static inline uint8_t inb(uint16_t p) { uint8_t v; __asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(p)); return v; }
+static inline uint16_t inw(uint16_t p) { uint16_t v; __asm__ volatile("inw %1, %0" : "=a"(v) : "Nd"(p)); return v; }
+static inline uint32_t inl(uint16_t p) { uint32_t v; __asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(p)); return v; }
+static inline uint32_t mmio_read32(uint64_t a) { return *(volatile uint32_t *) a; }
+static inline void mmio_write32(uint64_t a, uint32_t v) { *(volatile uint32_t *) a = v; }
+static inline void cpuid(uint32_t leaf, uint32_t r[4]) {
+    __asm__ volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3]) : "a"(leaf), "c"(0));
+}
+
+/* ---- console ---- */
+static volatile int console_lock;
+static void lock(void) { while (__atomic_exchange_n(&console_lock, 1, __ATOMIC_ACQUIRE)) __asm__ volatile("pause"); }
+static void unlock(void) { __atomic_store_n(&console_lock, 0, __ATOMIC_RELEASE); }
+static void putc(char c) {
+    while (!(inb(0x3f8 + 5) & 0x20)) { }
+    outb(0x3f8, c);
+}
+static void puts(const char *s) { while (*s) putc(*s++); }
+static void puthex(uint64_t v) {
+    char b[17];
+    for (int i = 15; i >= 0; i--, v >>= 4) b[i] = "0123456789abcdef"[v & 15];
+    b[16] = 0;
+    const char *p = b;
+    while (*p == '0' && p[1]) p++;
+    puts(p);
+}
+static void putdec(uint64_t v) {
+    char b[21];
+    int i = 20;
+    b[i] = 0;
+    do { b[--i] = '0' + v % 10; v /= 10; } while (v);
+    puts(b + i);
+}
+static void __attribute__((noreturn)) exit(uint32_t code) {
+    outl(0xf4, code);
+    for (;;) __asm__ volatile("cli; hlt");
+}
+static void check(int ok, const char *what) {
+    puts(ok ? "ok: " : "FAIL: ");
+    puts(what);
+    putc('\n');
+    if (!ok) exit(1);
+}
+
+/* ---- command line ---- */
+static const char *cmdline = "";
+static const char *param(const char *key) {        /* value after "key=", or 0 */
+    for (const char *p = cmdline; *p; p++) {
+        if (p != cmdline && p[-1] != ' ') continue;
+        const char *k = key, *q = p;
+        while (*k && *q == *k) k++, q++;
+        if (!*k && *q == '=') return q + 1;
+    }
+    return 0;
+}
+static int is(const char *v, const char *s) {
+    while (*s && *v == *s) v++, s++;
+    return !*s && (*v == 0 || *v == ' ');
+}
+static uint64_t number(const char *v, uint64_t dflt) {
+    if (!v || *v < '0' || *v > '9') return dflt;
+    uint64_t n = 0;
+    while (*v >= '0' && *v <= '9') n = n * 10 + (*v++ - '0');
+    return n;
+}
+
+/* ---- interrupts: IDT, 8259 PICs, local APIC ---- */
+struct gate { uint16_t off0, sel; uint8_t ist, type; uint16_t off1; uint32_t off2, zero; };
+static struct gate idt[48] __attribute__((aligned(16)));
+static volatile uint64_t ticks, uart_irqs, virtio_irqs;
+#define LAPIC 0xfee00000ull
+
+static void idt_init(void) {
+    for (int v = 0; v < 48; v++) {
+        uint64_t a = isr_table[v];
+        idt[v] = (struct gate) { (uint16_t) a, 0x18, 0, 0x8e, (uint16_t) (a >> 16), (uint32_t) (a >> 32), 0 };
+    }
+    struct { uint16_t limit; uint64_t base; } __attribute__((packed)) p = { sizeof idt - 1, (uint64_t) idt };
+    __asm__ volatile("lidt %0" :: "m"(p));
+    /* The local APIC passes the PIC's output through LINT0 as ExtINT once software-enabled. */
+    mmio_write32(LAPIC + 0xf0, 0x1ff);
+    mmio_write32(LAPIC + 0x350, 0x700);
+    /* Remap the PICs to vectors 0x20-0x2f and mask every line. */
+    outb(0x20, 0x11); outb(0xa0, 0x11);
+    outb(0x21, 0x20); outb(0xa1, 0x28);
+    outb(0x21, 4); outb(0xa1, 2);
+    outb(0x21, 1); outb(0xa1, 1);
+    outb(0x21, 0xff); outb(0xa1, 0xff);
+}
+static void unmask(int irq) {
+    if (irq < 8) outb(0x21, inb(0x21) & ~(1 << irq));
+    else { outb(0xa1, inb(0xa1) & ~(1 << (irq - 8))); outb(0x21, inb(0x21) & ~4); }
+}
+
+#define VIRTIO 0xd0000000ull
+void interrupt(uint32_t vector) {
+    if (vector < 32) {
+        puts("FAIL: exception ");
+        putdec(vector);
+        putc('\n');
+        exit(1);
+    }
+    if (vector == 0x20) ticks++;
+    if (vector == 0x24) { uart_irqs++; (void) inb(0x3f8 + 2); outb(0x3f8 + 1, 0); } /* IIR read acknowledges THRE */
+    if (vector == 0x25) { virtio_irqs++; mmio_write32(VIRTIO + 0x64, mmio_read32(VIRTIO + 0x60)); }
+    if (vector >= 0x28) outb(0xa0, 0x20);
+    outb(0x20, 0x20);
+}
+static void wait_for_interrupt(void) { __asm__ volatile("sti; hlt; cli"); }
+
+/* ---- tests ---- */
+static void test_hello(struct start_info *si) {
+    outb(0x505, 1); /* the boot marker */
+    puts("hello from an x86-64 PVH guest\n");
+    check(si->magic == 0x336ec578, "start_info magic");
+    puts("memory map:");
+    struct memmap_entry *m = (struct memmap_entry *) si->memmap_paddr;
+    for (uint32_t i = 0; i < si->memmap_entries; i++) {
+        puts(" ");
+        puthex(m[i].addr);
+        puts("+");
+        puthex(m[i].size);
+        puts(m[i].type == 1 ? "(ram)" : "(reserved)");
+    }
+    puts("\ncommand line: ");
+    puts(cmdline);
+    putc('\n');
+    if (si->nr_modules) {
+        uint64_t *mod = (uint64_t *) si->modlist_paddr;
+        puts("module: ");
+        const char *text = (const char *) mod[0];
+        for (uint64_t i = 0; i < mod[1] && i < 64; i++) putc(text[i]);
+        putc('\n');
+    }
+}
+
+static void test_pio(void) {
+    static const char msg[] = "rep outsb reached the uart\n";
+    __asm__ volatile("rep outsb" :: "S"(msg), "c"(sizeof msg - 1), "d"(0x3f8) : "memory");
+    check(inb(0x2fd) == 0xff && inw(0x2fc) == 0xffff && inl(0x2f8) == 0xffffffffu, "an unassigned port reads as all ones");
+    static uint8_t buf[8];
+    __asm__ volatile("insb" :: "D"(buf), "d"(0x2f8) : "memory");
+    check(buf[0] == 0xff, "insb from an unassigned port");
+    outb(0x3f8 + 7, 0x5a);
+    check(inb(0x3f8 + 7) == 0x5a, "the uart scratch register keeps a byte");
+}
+
+static void test_mmio(void) {
+    check(mmio_read32(VIRTIO) == 0x74726976, "virtio-mmio magic at 0xd0000000");
+    check(mmio_read32(VIRTIO + 8) == 4, "virtio device id 4 (entropy)");
+    check(mmio_read32(0xe0000000ull) == 0xffffffffu, "unassigned MMIO reads as all ones");
+    mmio_write32(0xe0000000ull, 1234);
+    check(*(volatile uint64_t *) 0xe0001000ull == ~0ull, "an 8-byte unassigned read");
+    check((mmio_read32(LAPIC + 0x30) & 0xff) != 0, "the in-kernel local APIC answers (version register)");
+}
+
+static void test_cpuid(uint32_t apic) {
+    uint32_t r[4];
+    char vendor[13];
+    cpuid(0, r);
+    *(uint32_t *) vendor = r[1]; *(uint32_t *) (vendor + 4) = r[3]; *(uint32_t *) (vendor + 8) = r[2];
+    vendor[12] = 0;
+    puts("cpuid vendor: ");
+    puts(vendor);
+    putc('\n');
+    cpuid(1, r);
+    check(r[2] >> 31, "cpuid.1 reports a hypervisor");
+    check((r[1] >> 24) == apic, "cpuid.1 apic id");
+    cpuid(0x40000000, r);
+    char sig[13];
+    *(uint32_t *) sig = r[1]; *(uint32_t *) (sig + 4) = r[2]; *(uint32_t *) (sig + 8) = r[3];
+    sig[12] = 0;
+    puts("hypervisor: ");
+    puts(sig);
+    putc('\n');
+}
+
+static volatile uint32_t cpus_up;
+static void ap_main(uint32_t apic) {
+    lock();
+    puts("cpu ");
+    putdec(apic);
+    puts(" up\n");
+    unlock();
+    __atomic_add_fetch(&cpus_up, 1, __ATOMIC_SEQ_CST);
+}
+static void delay(uint64_t n) { for (volatile uint64_t i = 0; i < n; i++) { } }
+static void test_smp(void) {
+    uint32_t n = number(param("cpus"), 2);
+    if (n > 8) n = 8;
+    for (char *s = __tramp_lma, *d = (char *) 0x8000; s < __tramp_lma + (__tramp_end - __tramp_start); ) *d++ = *s++;
+    for (uint32_t id = 1; id < n; id++) {
+        mmio_write32(LAPIC + 0x310, id << 24);
+        mmio_write32(LAPIC + 0x300, 0x4500);            /* INIT */
+        delay(10000);
+        for (int k = 0; k < 2; k++) {
+            mmio_write32(LAPIC + 0x310, id << 24);
+            mmio_write32(LAPIC + 0x300, 0x4600 | 0x08);  /* STARTUP at 0x8000 */
+            delay(1000);
+        }
+    }
+    for (uint64_t spin = 0; cpus_up < n - 1 && spin < 2000000000ull; spin++) __asm__ volatile("pause");
+    lock();
+    check(cpus_up == n - 1, "every AP reached long mode");
+    puts("smp: ");
+    putdec(cpus_up + 1);
+    puts(" cpus up\n");
+    unlock();
+}
+
+static void test_irq(void) {
+    idt_init();
+    outb(0x43, 0x34);                      /* PIT channel 0, rate generator */
+    outb(0x40, 1193 & 0xff);               /* 1000 Hz */
+    outb(0x40, 1193 >> 8);
+    unmask(0);
+    unmask(4);
+    while (ticks < 20) wait_for_interrupt();
+    check(1, "20 timer interrupts from the in-kernel PIT");
+    outb(0x3f8 + 4, 0x08);                 /* OUT2: the PC's UART interrupt gate */
+    outb(0x3f8 + 1, 0x02);                 /* THR empty interrupt: raised at once */
+    while (uart_irqs == 0) wait_for_interrupt();
+    check(1, "a uart interrupt through KVM_IRQ_LINE and the PIC");
+}
+
+/* ---- a minimal virtio-mmio block driver: one queue of 8, polled by interrupt ---- */
+struct desc { uint64_t addr; uint32_t len; uint16_t flags, next; };
+struct avail { uint16_t flags, idx, ring[8], used_event; };
+struct used { uint16_t flags, idx; struct { uint32_t id, len; } ring[8]; uint16_t avail_event; };
+static struct desc vq_desc[8] __attribute__((aligned(4096)));
+static struct avail vq_avail __attribute__((aligned(4096)));
+static struct used vq_used __attribute__((aligned(4096)));
+static struct { uint32_t type, reserved; uint64_t sector; } req;
+static uint8_t sector_buf[512] __attribute__((aligned(512)));
+static volatile uint8_t req_status;
+
+static int blk_request(uint32_t type, uint64_t sector) {
+    req.type = type;
+    req.sector = sector;
+    req_status = 0xff;
+    vq_desc[0] = (struct desc) { (uint64_t) &req, 16, 1, 1 };
+    vq_desc[1] = (struct desc) { (uint64_t) sector_buf, 512, (uint16_t) (1 | (type == 0 ? 2 : 0)), 2 };
+    vq_desc[2] = (struct desc) { (uint64_t) &req_status, 1, 2, 0 };
+    uint16_t seen = vq_used.idx;
+    vq_avail.ring[vq_avail.idx % 8] = 0;
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    vq_avail.idx++;
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    mmio_write32(VIRTIO + 0x50, 0);
+    while (*(volatile uint16_t *) &vq_used.idx == seen) wait_for_interrupt();
+    return req_status;
+}
+
+static void test_virtio(void) {
+    idt_init();
+    unmask(5);
+    check(mmio_read32(VIRTIO) == 0x74726976 && mmio_read32(VIRTIO + 4) == 2 && mmio_read32(VIRTIO + 8) == 2, "a virtio-mmio v2 block device");
+    mmio_write32(VIRTIO + 0x70, 0);
+    mmio_write32(VIRTIO + 0x70, 1 | 2);
+    mmio_write32(VIRTIO + 0x24, 1);
+    mmio_write32(VIRTIO + 0x20, 1);        /* VIRTIO_F_VERSION_1 (bit 32) only */
+    mmio_write32(VIRTIO + 0x24, 0);
+    mmio_write32(VIRTIO + 0x20, 0);
+    mmio_write32(VIRTIO + 0x70, 1 | 2 | 8);
+    check(mmio_read32(VIRTIO + 0x70) & 8, "features accepted");
+    mmio_write32(VIRTIO + 0x30, 0);
+    check(mmio_read32(VIRTIO + 0x34) >= 8, "queue 0 holds 8 descriptors");
+    mmio_write32(VIRTIO + 0x38, 8);
+    mmio_write32(VIRTIO + 0x80, (uint32_t) (uint64_t) vq_desc);
+    mmio_write32(VIRTIO + 0x84, 0);
+    mmio_write32(VIRTIO + 0x90, (uint32_t) (uint64_t) &vq_avail);
+    mmio_write32(VIRTIO + 0x94, 0);
+    mmio_write32(VIRTIO + 0xa0, (uint32_t) (uint64_t) &vq_used);
+    mmio_write32(VIRTIO + 0xa4, 0);
+    mmio_write32(VIRTIO + 0x44, 1);
+    mmio_write32(VIRTIO + 0x70, 1 | 2 | 8 | 4);
+    uint64_t capacity = mmio_read32(VIRTIO + 0x100) | (uint64_t) mmio_read32(VIRTIO + 0x104) << 32;
+    puts("disk: ");
+    putdec(capacity);
+    puts(" sectors\n");
+    check(blk_request(0, 0) == 0, "read sector 0");
+    puts("sector 0 says: ");
+    for (int i = 0; i < 40 && sector_buf[i] >= ' ' && sector_buf[i] < 127; i++) putc(sector_buf[i]);
+    putc('\n');
+    static const char msg[] = "written by the x86 guest over virtio-blk";
+    for (int i = 0; i < 512; i++) sector_buf[i] = i < (int) sizeof msg ? msg[i] : (uint8_t) i;
+    check(blk_request(1, 1) == 0, "write sector 1");
+    check(blk_request(4, 0) == 0, "flush");
+    check(virtio_irqs >= 3, "each request completed with an interrupt");
+}
+
+static void test_bench(void) {
+    uint64_t n = number(param("iterations"), 200000000ull);
+    outb(0x505, 1);
+    uint64_t sum = workload(n);
+    puts("bench: ");
+    putdec(n);
+    puts(" iterations, checksum ");
+    puthex(sum);
+    putc('\n');
+}
+
+void kmain(uint32_t apic) {
+    if (apic != 0) {
+        ap_main(apic);
+        return;
+    }
+    struct start_info *si = (struct start_info *) (uint64_t) start_info_pa;
+    cmdline = (const char *) si->cmdline_paddr;
+    const char *t = param("test");
+    if (!t) t = "hello";
+    if (is(t, "hello")) test_hello(si);
+    else if (is(t, "pio")) test_pio();
+    else if (is(t, "mmio")) test_mmio();
+    else if (is(t, "cpuid")) test_cpuid(apic);
+    else if (is(t, "smp")) test_smp();
+    else if (is(t, "irq")) test_irq();
+    else if (is(t, "virtio")) test_virtio();
+    else if (is(t, "bench")) test_bench();
+    else if (is(t, "reset")) { puts("resetting through the i8042\n"); outb(0x64, 0xfe); }
+    else if (is(t, "triple")) {
+        puts("triple fault\n");
+        struct { uint16_t limit; uint64_t base; } __attribute__((packed)) none = { 0, 0 };
+        /* a #GP (non-canonical address) with no IDT: #GP, #DF, shutdown */
+        __asm__ volatile("lidt %0; movq 0x8000000000000000, %%rax" :: "m"(none) : "rax");
+    } else if (is(t, "spin")) { for (;;) { } }
+    else { puts("unknown test\n"); exit(1); }
+    puts("done\n");
+    exit(0);
+}
