@@ -260,12 +260,14 @@ static int blk_request(uint32_t type, uint64_t sector) {
     vq_desc[1] = (struct desc) { (uint64_t) sector_buf, 512, (uint16_t) (1 | (type == 0 ? 2 : 0)), 2 };
     vq_desc[2] = (struct desc) { (uint64_t) &req_status, 1, 2, 0 };
     uint16_t seen = vq_used.idx;
+    uint64_t irqs = virtio_irqs;
     vq_avail.ring[vq_avail.idx % 8] = 0;
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
     vq_avail.idx++;
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
     mmio_write32(VIRTIO + 0x50, 0);
-    while (*(volatile uint16_t *) &vq_used.idx == seen) wait_for_interrupt();
+    /* The device completes the request during the notifying exit; wait for its interrupt as well. */
+    while (*(volatile uint16_t *) &vq_used.idx == seen || virtio_irqs == irqs) wait_for_interrupt();
     return req_status;
 }
 

@@ -61,4 +61,28 @@ class TestKernelTest {
         TestKernels.Run r = TestKernels.run("test=spin", 2, 1500, null);
         assertEquals(new Outcome.Timeout(), r.outcome());
     }
+
+    @Test
+    void severalVcpusStartThroughInitSipiSipi() throws Exception {
+        assertPassed(TestKernels.run("test=smp cpus=4", 4, TIMEOUT, null), "cpu 1 up", "cpu 2 up", "cpu 3 up", "smp: 4 cpus up");
+    }
+
+    @Test
+    void aVirtioBlockDriverReadsAndWritesTheHostImage(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path image = dir.resolve("disk.img");
+        byte[] data = new byte[64 * 512];
+        byte[] hello = "sector zero, from the host".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        System.arraycopy(hello, 0, data, 0, hello.length);
+        java.nio.file.Files.write(image, data);
+        org.jvirt.virtio.BlockDevice disk = new org.jvirt.virtio.BlockDevice(image, false);
+        TestKernels.Run r;
+        try (disk) {
+            r = TestKernels.run("test=virtio", 1, TIMEOUT, m -> m.attach(disk));
+        }
+        assertPassed(r, "disk: 64 sectors", "sector 0 says: sector zero, from the host", "ok: write sector 1", "ok: each request completed with an interrupt");
+        byte[] after = java.nio.file.Files.readAllBytes(image);
+        String written = new String(after, 512, 40, java.nio.charset.StandardCharsets.US_ASCII);
+        assertEquals("written by the x86 guest over virtio-blk", written);
+        assertEquals(0x55, after[512 + 0x55] & 0xff);
+    }
 }
