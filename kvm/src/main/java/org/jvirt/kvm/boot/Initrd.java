@@ -8,7 +8,7 @@ final class Initrd {
     private Initrd() { }
 
     static long place(GuestMemory ram, long size, long kernelEnd, long maxAddr, String kernel) throws LoadException {
-        long top = Math.min(ram.end(), maxAddr + 1);
+        long top = maxAddr >= ram.end() - 1 ? ram.end() : maxAddr + 1; // maxAddr may be Long.MAX_VALUE: no overflow
         long at = (top - size) & ~0xfffL;
         if (size > top || at < kernelEnd)
             throw new LoadException(String.format("the initrd (%d MiB) does not fit in guest memory above %s (which ends at 0x%x): give --mem more",
