@@ -126,6 +126,13 @@ final class ExitHandler {
             default -> "internal error, suberror " + sub;
         };
         StringBuilder b = new StringBuilder(what);
+        // KVM_INTERNAL_ERROR_EMULATION with flag 1 carries the instruction: flags, insn_size, insn_bytes[15]
+        if (sub == 1 && n >= 3 && (run.get(ValueLayout.JAVA_LONG, INTERNAL_DATA) & 1) != 0) {
+            int size = Math.min(15, run.get(ValueLayout.JAVA_BYTE, INTERNAL_DATA + 8) & 0xff);
+            b.append("; instruction bytes:");
+            for (int i = 0; i < size; i++) b.append(String.format(" %02x", run.get(ValueLayout.JAVA_BYTE, INTERNAL_DATA + 9 + i) & 0xff));
+            return b.toString();
+        }
         if (n > 0) {
             b.append("; data:");
             for (int i = 0; i < n; i++) b.append(String.format(" %x", run.get(ValueLayout.JAVA_LONG, INTERNAL_DATA + 8L * i)));
