@@ -10,7 +10,7 @@ int main(int argc, char **argv) {
     clock_gettime(CLOCK_MONOTONIC, &a);
     uint64_t sum = workload(n);
     clock_gettime(CLOCK_MONOTONIC, &b);
-    printf("native: %llu iterations, checksum %016llx, %.3f s\n", (unsigned long long) n, (unsigned long long) sum,
+    printf("native: %llu iterations, checksum %016llx, %.6f s\n", (unsigned long long) n, (unsigned long long) sum,
            (b.tv_sec - a.tv_sec) + (b.tv_nsec - a.tv_nsec) / 1e9);
     return 0;
 }

@@ -19,6 +19,9 @@ final class X86Stats {
         long startNanos = age < 0 ? 0 : System.nanoTime() - age;
         err.printf("  process start to first guest instruction  %s%n", since(startNanos, m.firstEntryNanos()));
         err.printf("  process start to boot marker (port 0x505) %s%n", since(startNanos, m.bootMarkerNanos()));
+        err.printf("  process start to end of run               %s%n", since(startNanos, m.endNanos()));
+        if (m.bootMarkerNanos() != 0 && m.endNanos() != 0)
+            err.printf("  boot marker to end of run                 %.3f s%n", (m.endNanos() - m.bootMarkerNanos()) / 1e9);
     }
 
     /** Milliseconds from the JVM process's start to a System.nanoTime() reading. */

@@ -55,7 +55,7 @@ public final class X86Machine implements AutoCloseable {
     private final CompletableFuture<Outcome> outcome = new CompletableFuture<>();
     private final ExitStats stats;
     private volatile boolean stopping;
-    private volatile long firstEntryNanos;
+    private volatile long firstEntryNanos, endNanos;
     private boolean booted;
 
     /** Creates the VM; throws {@link KvmUnavailableException} when this host cannot run one. */
@@ -235,7 +235,7 @@ public final class X86Machine implements AutoCloseable {
 
     /** Ends the run (first caller wins): every vCPU is kicked out of KVM_RUN. */
     public void finish(Outcome o) {
-        outcome.complete(o);
+        if (outcome.complete(o)) endNanos = System.nanoTime();
         stopping = true;
         for (Vcpu v : vcpus) v.kick();
     }
@@ -279,6 +279,9 @@ public final class X86Machine implements AutoCloseable {
 
     /** System.nanoTime() when the bootstrap vCPU first entered the guest, or 0. */
     public long firstEntryNanos() { return firstEntryNanos; }
+
+    /** System.nanoTime() when the run ended (the guest's exit, a reset, the timeout), or 0. */
+    public long endNanos() { return endNanos; }
 
     /** System.nanoTime() of the guest's first write to the boot-marker port, or 0. */
     public long bootMarkerNanos() { return marker.firstWriteNanos(); }
