@@ -204,8 +204,24 @@ static void ap_main(uint32_t apic) {
     __atomic_add_fetch(&cpus_up, 1, __ATOMIC_SEQ_CST);
 }
 static void delay(uint64_t n) { for (volatile uint64_t i = 0; i < n; i++) { } }
+/* Processors listed in the VMM's MP table (floating pointer "_MP_" at 0xf0000), as Linux counts them. */
+static uint32_t mp_processors(void) {
+    const uint8_t *fp = (const uint8_t *) 0xf0000;
+    if (fp[0] != '_' || fp[1] != 'M' || fp[2] != 'P' || fp[3] != '_') return 0;
+    const uint8_t *t = (const uint8_t *) (uint64_t) *(const uint32_t *) (fp + 4);
+    uint16_t entries = *(const uint16_t *) (t + 34);
+    uint32_t n = 0;
+    const uint8_t *e = t + 44;
+    for (uint16_t i = 0; i < entries; i++) {
+        if (e[0] == 0) n++;
+        e += e[0] == 0 ? 20 : 8;
+    }
+    return n;
+}
+
 static void test_smp(void) {
-    uint32_t n = number(param("cpus"), 2);
+    uint32_t n = mp_processors();
+    check(n == number(param("cpus"), n), "the MP table lists cpus= processors");
     if (n > 8) n = 8;
     for (char *s = __tramp_lma, *d = (char *) 0x8000; s < __tramp_lma + (__tramp_end - __tramp_start); ) *d++ = *s++;
     for (uint32_t id = 1; id < n; id++) {

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeoutException;
 import org.jvirt.kvm.boot.BootLayout;
 import org.jvirt.kvm.boot.EntryState;
 import org.jvirt.kvm.boot.LinuxBoot;
+import org.jvirt.kvm.boot.MpTable;
 import org.jvirt.kvm.boot.Pvh;
 import org.jvirt.kvm.devices.BootMarker;
 import org.jvirt.kvm.devices.DebugExit;
@@ -165,6 +166,7 @@ public final class X86Machine implements AutoCloseable {
         } else {
             throw new LoadException(name + " is not an x86 kernel: neither an ELF file (PVH or vmlinux) nor a bzImage");
         }
+        MpTable.write(ram, vcpus.size()); // how a guest without ACPI finds the APs and the IOAPIC
         enter(vcpus.get(0), entry);
         booted = true;
         return how;
