@@ -16,7 +16,7 @@ final class X86Run {
     private X86Run() { }
 
     /** The command line an x86 Linux guest gets when --append is not given: COM1, reboot through the i8042. */
-    static final String DEFAULT_APPEND = "console=ttyS0 reboot=k panic=1";
+    static final String DEFAULT_APPEND = "console=ttyS0 reboot=k panic=-1";
 
     static int run(RunCommand c, long ramSize, long timeoutMs, PrintStream out, PrintStream err) {
         if (c.kernel == null) throw new Main.UserError("--arch x86_64 needs --kernel FILE: a PVH ELF kernel, a Linux bzImage or a vmlinux", Main.USAGE);
@@ -29,6 +29,7 @@ final class X86Run {
         String append = c.appendGiven() ? c.append : DEFAULT_APPEND;
         byte[] kernel = RunCommand.readFile(c.kernel);
         byte[] initrd = c.initrd == null ? null : RunCommand.readFile(c.initrd);
+        PanicWatch console = new PanicWatch(out);
         long started = System.currentTimeMillis();
         try (TerminalConsole terminal = new TerminalConsole(c.parent.in, err)) {
             terminal.start();
@@ -36,7 +37,7 @@ final class X86Run {
                 long left = timeoutMs == 0 ? 0 : Math.max(1, timeoutMs - (System.currentTimeMillis() - started));
                 Outcome outcome;
                 List<BlockDevice> opened = new ArrayList<>();
-                try (X86Machine m = new X86Machine(ramSize, c.cpus, out)) {
+                try (X86Machine m = new X86Machine(ramSize, c.cpus, console)) {
                     try {
                         for (String d : c.disks) {
                             BlockDevice dev = RunCommand.openDisk(d);
@@ -49,6 +50,7 @@ final class X86Run {
                         throw new Main.UserError(e.getMessage());
                     }
                     terminal.connect(m.uart(), () -> { }, () -> m.stop(0));
+                    console.onPanic(() -> m.stop(1));
                     outcome = m.run(left);
                     out.flush();
                     if (c.stats) X86Stats.print(m, err);
@@ -64,6 +66,10 @@ final class X86Run {
                             err.println("jvirt: could not close a disk image cleanly: " + e.getMessage());
                         }
                     }
+                }
+                if (console.panicked()) {
+                    err.println("jvirt: the guest kernel panicked (its last words are above)");
+                    return 1;
                 }
                 switch (outcome) {
                     case Outcome.Exited e -> { return e.status(); }

@@ -26,14 +26,19 @@ public final class Kvm implements AutoCloseable {
 
     /** Opens /dev/kvm and checks the API version and the capabilities the VMM needs. */
     public static Kvm open() {
+        return open(DEVICE);
+    }
+
+    /** {@link #open()} on another device node: tests use it to see the messages for a missing or forbidden one. */
+    static Kvm open(String device) {
         int fd;
         try {
-            fd = Native.open(DEVICE);
+            fd = Native.open(device);
         } catch (NativeException e) {
             throw new KvmUnavailableException(switch (e.errno()) {
-                case Native.ENOENT -> DEVICE + " does not exist: load the kvm module (modprobe kvm_intel or kvm_amd) and enable virtualization in the firmware, or run on a host that offers nested virtualization";
-                case Native.EACCES, Native.EPERM -> DEVICE + " is not accessible to this user: join the kvm group (sudo usermod -aG kvm $USER, then log in again)";
-                default -> "cannot open " + DEVICE + ": " + e.getMessage();
+                case Native.ENOENT -> device + " does not exist: load the kvm module (modprobe kvm_intel or kvm_amd) and enable virtualization in the firmware, or run on a host that offers nested virtualization";
+                case Native.EACCES, Native.EPERM -> device + " is not accessible to this user: join the kvm group (sudo usermod -aG kvm $USER, then log in again)";
+                default -> "cannot open " + device + ": " + e.getMessage();
             });
         }
         Kvm kvm = new Kvm(fd);

@@ -26,7 +26,7 @@ public final class Vcpu implements AutoCloseable {
     private final Arena arena = Arena.ofShared();
     private final MemorySegment regs = arena.allocate(Structs.KVM_REGS);
     private final MemorySegment sregs = arena.allocate(Structs.KVM_SREGS);
-    private volatile long thread; // pthread_t of the thread in run(), 0 when none
+    private long thread; // pthread_t of the thread in run(), 0 when none; guarded by this
 
     Vcpu(int id, int fd, int mmapSize) {
         this.id = id;
@@ -42,9 +42,14 @@ public final class Vcpu implements AutoCloseable {
     public int exitReason() { return run.get(ValueLayout.JAVA_INT, EXIT_REASON); }
 
     /** Marks this thread as the vCPU's, so {@link #kick} can reach it. */
-    public void bindToCurrentThread() {
+    public synchronized void bindToCurrentThread() {
         Native.installKickHandler();
         thread = Native.pthreadSelf();
+    }
+
+    /** Called by the vCPU's thread before it ends: a pthread_t of an exited thread must not be signalled. */
+    public synchronized void unbindFromCurrentThread() {
+        thread = 0;
     }
 
     /**
@@ -62,10 +67,9 @@ public final class Vcpu implements AutoCloseable {
      * Makes run() return soon: immediate_exit covers a vCPU about to enter, the signal one already in
      * the guest. Safe from any thread and idempotent.
      */
-    public void kick() {
+    public synchronized void kick() {
         run.set(ValueLayout.JAVA_BYTE, IMMEDIATE_EXIT, (byte) 1);
-        long t = thread;
-        if (t != 0) Native.kick(t);
+        if (thread != 0) Native.kick(thread);
     }
 
     public Regs regs() {

@@ -58,6 +58,7 @@ public final class X86Machine implements AutoCloseable {
     private volatile boolean stopping;
     private volatile long firstEntryNanos, endNanos;
     private boolean booted;
+    private volatile boolean closed;
 
     /** Creates the VM; throws {@link KvmUnavailableException} when this host cannot run one. */
     public X86Machine(long ramSize, int cpus, OutputStream console) {
@@ -113,10 +114,12 @@ public final class X86Machine implements AutoCloseable {
         return new IrqLine() {
             private boolean level;
             @Override
-            public synchronized void set(boolean l) {
-                if (l == level) return;
-                level = l;
-                vm.irqLine(gsi, l);
+            public void set(boolean l) {
+                synchronized (X86Machine.this) { // close() takes the same lock: no ioctl on a closed (or reused) fd
+                    if (l == level || closed) return;
+                    level = l;
+                    vm.irqLine(gsi, l);
+                }
             }
         };
     }
@@ -274,6 +277,8 @@ public final class X86Machine implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             finish(new Outcome.Failed("vCPU " + v.id() + ": " + e.getMessage()));
+        } finally {
+            v.unbindFromCurrentThread(); // no signal may target this thread once it is gone
         }
     }
 
@@ -300,7 +305,8 @@ public final class X86Machine implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        closed = true;
         vm.close();
         ram.close();
         kvm.close();
