@@ -22,6 +22,7 @@ import picocli.CommandLine.ParentCommand;
 /** {@code jvirt run}: build a machine, load the guest, run it, report how it ended. */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Runs a guest. With no --kernel, boots the bundled Linux guest; with --bios none and no --kernel, the bare-metal demo.",
+                "--arch x86_64 runs an x86-64 kernel (PVH ELF, bzImage or vmlinux) on KVM; on x86_64 a write of v to port 0xf4 exits with (v << 1) | 1.",
                 "The guest console is the terminal: Ctrl-A X quits, Ctrl-A H lists the keys.",
                 "Exit status: the guest's own (HTIF exit), 124 after --timeout, 125 after --max-instructions, "
                         + "1 for a guest that cannot be loaded, 2 for a bad command line."})

@@ -91,12 +91,17 @@ public final class X86Machine implements AutoCloseable {
         ports.map(DebugExit.PORT, DebugExit.SIZE, new DebugExit(status -> finish(new Outcome.Exited(status))));
         ports.map(I8042.PORT, I8042.SIZE, new I8042(() -> finish(new Outcome.Reset("i8042 reset"))));
         ports.map(BootMarker.PORT, 1, marker);
-        CpuidTable cpuid = kvm.supportedCpuid();
-        for (int i = 0; i < cpus; i++) {
-            Vcpu vcpu = vm.createVcpu(i);
-            vcpu.setCpuid(cpuid.forVcpu(i, cpus));
-            vcpu.setMsrs(BOOT_MSRS);
-            vcpus.add(vcpu);
+        try {
+            CpuidTable cpuid = kvm.supportedCpuid();
+            for (int i = 0; i < cpus; i++) {
+                Vcpu vcpu = vm.createVcpu(i);
+                vcpu.setCpuid(cpuid.forVcpu(i, cpus));
+                vcpu.setMsrs(BOOT_MSRS);
+                vcpus.add(vcpu);
+            }
+        } catch (RuntimeException e) {
+            close(); // e.g. more vCPUs than this host's KVM allows: give back the fds and the RAM
+            throw e;
         }
     }
 
