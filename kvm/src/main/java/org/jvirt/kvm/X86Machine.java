@@ -160,9 +160,14 @@ public final class X86Machine implements AutoCloseable {
      * vmlinux) through Linux's 64-bit protocol. Returns which protocol it used.
      */
     public String boot(byte[] image, String name, String cmdline, byte[] initrd) throws LoadException {
+        return boot(image, name, cmdline, initrd, true);
+    }
+
+    /** As {@link #boot(byte[], String, String, byte[])}; with {@code preferPvh} false a vmlinux that has a PVH note still boots through the 64-bit protocol. */
+    public String boot(byte[] image, String name, String cmdline, byte[] initrd, boolean preferPvh) throws LoadException {
         EntryState entry;
         String how;
-        if (ElfImage.isElf(image) && Pvh.entryNote(image).isPresent()) {
+        if (preferPvh && ElfImage.isElf(image) && Pvh.entryNote(image).isPresent()) {
             entry = Pvh.load(ram, image, name, cmdline, initrd);
             how = "PVH";
         } else if (ElfImage.isElf(image)) {

@@ -83,4 +83,29 @@ class LinuxE2eTest {
         }
         boots(cloud.orElse(Path.of("/boot/vmlinuz-cloud-amd64")), 1);
     }
+
+    /**
+     * Runs on any KVM host where build.sh's kernel exists, Linux-capable or not: the kernel's first
+     * log lines show it read our e820 map, command line, initrd and MP table, through both the
+     * 64-bit protocol and PVH. Where Linux cannot boot, the run ends at the instruction the host
+     * cannot emulate, reported with the registers.
+     */
+    @Test
+    void linuxReadsOurBootStructuresThroughBothProtocols() throws Exception {
+        Path vmlinux = linuxDir().resolve("out/vmlinux");
+        assumeTrue(Files.isRegularFile(vmlinux), () -> "no kernel at " + vmlinux + " (build it with guests/x86-linux/build.sh)");
+        for (boolean pvh : new boolean[] {false, true}) {
+            ByteArrayOutputStream console = new ByteArrayOutputStream();
+            try (X86Machine m = new X86Machine(256 << 20, 2, console)) {
+                String how = m.boot(Files.readAllBytes(vmlinux), "vmlinux", "console=ttyS0 earlyprintk=serial,ttyS0 reboot=k panic=-1", initramfs(), pvh);
+                Outcome o = m.run(120_000);
+                String out = console.toString();
+                for (String line : new String[] {"BIOS-e820: [mem 0x0000000000100000-0x000000000fffffff] usable",
+                        "Command line: console=ttyS0 earlyprintk=serial,ttyS0", "found SMP MP-table at [mem 0x000f0000-0x000f000f]",
+                        "Processors: 2", "RAMDISK: [mem "})
+                    assertTrue(out.contains(line), () -> how + ": no '" + line + "' in\n" + out + "\n" + o);
+                if (cannotBootLinux != null) assertTrue(o instanceof Outcome.Failed || o instanceof Outcome.Reset, () -> how + ": " + o);
+            }
+        }
+    }
 }
