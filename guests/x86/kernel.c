@@ -393,6 +393,13 @@ void kmain(uint32_t apic) {
         /* a #GP (non-canonical address) with no IDT: #GP, #DF, shutdown */
         __asm__ volatile("lidt %0; movq 0x8000000000000000, %%rax" :: "m"(none) : "rax");
     } else if (is(t, "spin")) { for (;;) { } }
+    else if (is(t, "flood")) {    /* a hostile guest: endless exits to ports and addresses nothing owns */
+        for (uint64_t i = 0;; i++) {
+            outb(0x1234 + (i & 0xff), (uint8_t) i);
+            mmio_write32(0xe0000000ull + ((i * 4096) & 0x0fffffff), (uint32_t) i);
+            (void) mmio_read32(0xfffff000ull - ((i * 8) & 0xffff));
+        }
+    }
     else { puts("unknown test\n"); exit(1); }
     puts("done\n");
     exit(0);

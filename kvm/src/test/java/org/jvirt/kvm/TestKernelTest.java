@@ -85,4 +85,11 @@ class TestKernelTest {
         assertEquals("written by the x86 guest over virtio-blk", written);
         assertEquals(0x55, after[512 + 0x55] & 0xff);
     }
+
+    @Test
+    void aGuestFloodingWildPortsAndAddressesIsStoppedOnTime() throws Exception {
+        TestKernels.Run r = TestKernels.run("test=flood", 2, 1500, null);
+        assertEquals(new Outcome.Timeout(), r.outcome(), r.console());
+        assertTrue(r.machine().stats().unassignedMmioCount() > 100 && r.machine().ports().unassignedCount() > 100);
+    }
 }
