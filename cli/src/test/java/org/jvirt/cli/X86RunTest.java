@@ -61,6 +61,10 @@ class X86RunTest {
         assertTrue(r.err().contains("i8042 reset, --no-reboot"), r.err());
         Cli t = Cli.run("run", "--arch", "x86_64", "--kernel", testKernel().toString(), "--append", "test=spin", "--timeout", "500ms");
         assertEquals(RunCommand.EXIT_TIMEOUT, t.status());
+        // without --no-reboot a reset boots the guest again, until the timeout
+        Cli again = Cli.run("run", "--arch", "x86_64", "--kernel", testKernel().toString(), "--append", "test=reset", "--timeout", "3s");
+        assertEquals(RunCommand.EXIT_TIMEOUT, again.status(), again.err());
+        assertTrue(again.err().contains("the guest rebooted (i8042 reset)") && again.out().split("resetting through the i8042", -1).length > 2, again.out() + again.err());
     }
 
     @Test
