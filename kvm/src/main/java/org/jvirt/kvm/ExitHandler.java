@@ -3,6 +3,7 @@ package org.jvirt.kvm;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.jvirt.machine.Bus;
 
 /**
@@ -23,17 +24,23 @@ final class ExitHandler {
             FAIL_REASON = Structs.offset(Structs.KVM_RUN, "exit.fail_entry.hardware_entry_failure_reason");
     private static final int SYSTEM_EVENT_SHUTDOWN = 1, SYSTEM_EVENT_RESET = 2, SYSTEM_EVENT_CRASH = 3;
 
-    private final Vcpu vcpu;
+    private final int vcpu;
     private final MemorySegment run;
+    private final Supplier<String> registers;
     private final Bus bus;
     private final PortBus ports;
     private final ExitStats stats;
     private final Consumer<Outcome> finish;
     private final long[] word = new long[1];
 
-    ExitHandler(Vcpu vcpu, Bus bus, PortBus ports, ExitStats stats, Consumer<Outcome> finish) {
+    /**
+     * Serves the exits of vCPU {@code vcpu} found in {@code run} (its kvm_run page); {@code registers}
+     * describes the vCPU's state for reports of a run that ends in an error.
+     */
+    ExitHandler(int vcpu, MemorySegment run, Bus bus, PortBus ports, ExitStats stats, Consumer<Outcome> finish, Supplier<String> registers) {
         this.vcpu = vcpu;
-        this.run = vcpu.runPage();
+        this.run = run;
+        this.registers = registers;
         this.bus = bus;
         this.ports = ports;
         this.stats = stats;
@@ -42,12 +49,12 @@ final class ExitHandler {
 
     /** Serves exit {@code reason}; false when the vCPU must stop running. */
     boolean handle(int reason) {
-        stats.count(vcpu.id(), reason);
+        stats.count(vcpu, reason);
         switch (reason) {
             case Vcpu.EXIT_IO -> io();
             case Vcpu.EXIT_MMIO -> mmio();
             case Vcpu.EXIT_HLT -> { return false; } // only without an in-kernel LAPIC: this vCPU is done
-            case Vcpu.EXIT_SHUTDOWN -> finish.accept(new Outcome.Reset("triple fault on vCPU " + vcpu.id()));
+            case Vcpu.EXIT_SHUTDOWN -> finish.accept(new Outcome.Reset("triple fault on vCPU " + vcpu));
             case Vcpu.EXIT_SYSTEM_EVENT -> {
                 int type = run.get(ValueLayout.JAVA_INT, EVENT_TYPE);
                 finish.accept(switch (type) {
@@ -142,10 +149,9 @@ final class ExitHandler {
 
     /** The reason, then the vCPU's registers and control registers: a VM that stops is never silent. */
     private String report(String reason) {
-        StringBuilder b = new StringBuilder("vCPU " + vcpu.id() + ": " + reason);
+        StringBuilder b = new StringBuilder("vCPU " + vcpu + ": " + reason);
         try {
-            b.append('\n').append(vcpu.regs().describe());
-            b.append('\n').append(Sregs.describe(vcpu.sregs()));
+            b.append('\n').append(registers.get());
         } catch (RuntimeException e) {
             b.append("\n(registers unavailable: ").append(e.getMessage()).append(')');
         }

@@ -274,7 +274,8 @@ public final class X86Machine implements AutoCloseable {
     private void vcpuLoop(Vcpu v) {
         try {
             v.bindToCurrentThread();
-            ExitHandler handler = new ExitHandler(v, bus, ports, stats, this::finish);
+            ExitHandler handler = new ExitHandler(v.id(), v.runPage(), bus, ports, stats, this::finish,
+                    () -> v.regs().describe() + "\n" + Sregs.describe(v.sregs()));
             if (v.id() == 0) firstEntryNanos = System.nanoTime();
             while (!stopping) {
                 int reason = v.run();
