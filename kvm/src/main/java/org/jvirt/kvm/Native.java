@@ -38,18 +38,21 @@ public final class Native {
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT;
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG;
 
+    // Binding a downcall spins classes for its shape (about 10-20 ms each at start-up), so ioctl has
+    // one shape (an integer argument travels as an address, which the x86-64 ABI passes alike) and
+    // the calls a run may never make are bound on first use, in holder classes.
     private static final MethodHandle OPEN = bind("open", FunctionDescriptor.of(INT, PTR, INT), ERRNO, Linker.Option.firstVariadicArg(2));
     private static final MethodHandle CLOSE = bind("close", FunctionDescriptor.of(INT, INT));
-    private static final MethodHandle IOCTL_PTR = bind("ioctl", FunctionDescriptor.of(INT, INT, LONG, PTR), ERRNO, Linker.Option.firstVariadicArg(2));
-    private static final MethodHandle IOCTL_LONG = bind("ioctl", FunctionDescriptor.of(INT, INT, LONG, LONG), ERRNO, Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle IOCTL = bind("ioctl", FunctionDescriptor.of(INT, INT, LONG, PTR), ERRNO, Linker.Option.firstVariadicArg(2));
     private static final MethodHandle MMAP = bind("mmap", FunctionDescriptor.of(PTR, PTR, LONG, INT, INT, INT, LONG), ERRNO);
-    private static final MethodHandle MUNMAP = bind("munmap", FunctionDescriptor.of(INT, PTR, LONG), ERRNO);
-    private static final MethodHandle EVENTFD = bind("eventfd", FunctionDescriptor.of(INT, INT, INT), ERRNO);
-    private static final MethodHandle WRITE = bind("write", FunctionDescriptor.of(LONG, INT, PTR, LONG), ERRNO);
-    private static final MethodHandle STRERROR = bind("strerror", FunctionDescriptor.of(PTR, INT));
     private static final MethodHandle PTHREAD_SELF = bind("pthread_self", FunctionDescriptor.of(LONG));
-    private static final MethodHandle PTHREAD_KILL = bind("pthread_kill", FunctionDescriptor.of(INT, LONG, INT));
     private static final MethodHandle SIGACTION = bind("sigaction", FunctionDescriptor.of(INT, INT, PTR, PTR), ERRNO);
+
+    private static final class Munmap { static final MethodHandle H = bind("munmap", FunctionDescriptor.of(INT, PTR, LONG), ERRNO); }
+    private static final class Eventfd { static final MethodHandle H = bind("eventfd", FunctionDescriptor.of(INT, INT, INT), ERRNO); }
+    private static final class Write { static final MethodHandle H = bind("write", FunctionDescriptor.of(LONG, INT, PTR, LONG), ERRNO); }
+    private static final class Strerror { static final MethodHandle H = bind("strerror", FunctionDescriptor.of(PTR, INT)); }
+    private static final class PthreadKill { static final MethodHandle H = bind("pthread_kill", FunctionDescriptor.of(INT, LONG, INT)); }
 
     private static MethodHandle bind(String name, FunctionDescriptor fd, Linker.Option... options) {
         MemorySegment symbol = LIBC.find(name).orElseThrow(() -> new UnsatisfiedLinkError("libc has no " + name));
@@ -93,7 +96,7 @@ public final class Native {
     public static int ioctl(int fd, String name, long request, long arg) {
         try {
             MemorySegment state = STATE.get();
-            int rc = (int) IOCTL_LONG.invokeExact(state, fd, request, arg);
+            int rc = (int) IOCTL.invokeExact(state, fd, request, MemorySegment.ofAddress(arg));
             if (rc < 0) throw new NativeException(name, errno(state));
             return rc;
         } catch (NativeException e) {
@@ -107,7 +110,7 @@ public final class Native {
     public static int ioctlRaw(int fd, long request, MemorySegment arg) {
         try {
             MemorySegment state = STATE.get();
-            int rc = (int) IOCTL_PTR.invokeExact(state, fd, request, arg);
+            int rc = (int) IOCTL.invokeExact(state, fd, request, arg);
             return rc < 0 ? -errno(state) : rc;
         } catch (Throwable t) {
             throw new IllegalStateException(t);
@@ -131,7 +134,7 @@ public final class Native {
     public static void munmap(MemorySegment segment) {
         try {
             MemorySegment state = STATE.get();
-            int rc = (int) MUNMAP.invokeExact(state, MemorySegment.ofAddress(segment.address()), segment.byteSize());
+            int rc = (int) Munmap.H.invokeExact(state, MemorySegment.ofAddress(segment.address()), segment.byteSize());
             if (rc != 0) throw new NativeException("munmap", errno(state));
         } catch (NativeException e) {
             throw e;
@@ -143,7 +146,7 @@ public final class Native {
     public static int eventfd() {
         try {
             MemorySegment state = STATE.get();
-            int fd = (int) EVENTFD.invokeExact(state, 0, EFD_CLOEXEC);
+            int fd = (int) Eventfd.H.invokeExact(state, 0, EFD_CLOEXEC);
             if (fd < 0) throw new NativeException("eventfd", errno(state));
             return fd;
         } catch (NativeException e) {
@@ -158,7 +161,7 @@ public final class Native {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment one = a.allocateFrom(LONG, 1L);
             MemorySegment state = STATE.get();
-            long n = (long) WRITE.invokeExact(state, fd, one, 8L);
+            long n = (long) Write.H.invokeExact(state, fd, one, 8L);
             if (n != 8) throw new NativeException("write to an eventfd", errno(state));
         } catch (NativeException e) {
             throw e;
@@ -169,7 +172,7 @@ public final class Native {
 
     public static String strerror(int errno) {
         try {
-            MemorySegment s = (MemorySegment) STRERROR.invokeExact(errno);
+            MemorySegment s = (MemorySegment) Strerror.H.invokeExact(errno);
             return s.reinterpret(256).getString(0);
         } catch (Throwable t) {
             return "errno " + errno;
@@ -198,7 +201,7 @@ public final class Native {
     /** Sends {@link #SIG_KICK} to a thread: a vCPU in KVM_RUN returns with EINTR. */
     public static void kick(long pthread) {
         try {
-            int rc = (int) PTHREAD_KILL.invokeExact(pthread, SIG_KICK);
+            int rc = (int) PthreadKill.H.invokeExact(pthread, SIG_KICK);
         } catch (Throwable t) {
             throw new IllegalStateException(t);
         }
