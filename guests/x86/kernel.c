@@ -1,6 +1,6 @@
 /* A test kernel for jvirt's KVM engine. The command line picks one test ("test=NAME"); the result
    is printed on COM1 and reported through isa-debug-exit: 0 for pass (exit status 1), 1 for fail (3). */
-#include <stdint.h>
+#include "lib.h"
 #include "workload.h"
 
 struct start_info {                 /* struct hvm_start_info, version 1 */
@@ -14,27 +14,16 @@ extern uint32_t start_info_pa;
 extern const uint64_t isr_table[48];
 extern char __tramp_lma[], __tramp_start[], __tramp_end[];
 
-static inline void outb(uint16_t p, uint8_t v) { __asm__ volatile("outb %0, %1" :: "a"(v), "Nd"(p)); }
-static inline void outl(uint16_t p, uint32_t v) { __asm__ volatile("outl %0, %1" :: "a"(v), "Nd"(p)); }
-static inline uint8_t inb(uint16_t p) { uint8_t v; __asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(p)); return v; }
-static inline uint16_t inw(uint16_t p) { uint16_t v; __asm__ volatile("inw %1, %0" : "=a"(v) : "Nd"(p)); return v; }
-static inline uint32_t inl(uint16_t p) { uint32_t v; __asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(p)); return v; }
-static inline uint32_t mmio_read32(uint64_t a) { return *(volatile uint32_t *) a; }
-static inline void mmio_write32(uint64_t a, uint32_t v) { *(volatile uint32_t *) a = v; }
-static inline void cpuid(uint32_t leaf, uint32_t r[4]) {
-    __asm__ volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3]) : "a"(leaf), "c"(0));
-}
-
 /* ---- console ---- */
 static volatile int console_lock;
 static void lock(void) { while (__atomic_exchange_n(&console_lock, 1, __ATOMIC_ACQUIRE)) __asm__ volatile("pause"); }
 static void unlock(void) { __atomic_store_n(&console_lock, 0, __ATOMIC_RELEASE); }
-static void putc(char c) {
+void putc(char c) {
     while (!(inb(0x3f8 + 5) & 0x20)) { }
     outb(0x3f8, c);
 }
-static void puts(const char *s) { while (*s) putc(*s++); }
-static void puthex(uint64_t v) {
+void puts(const char *s) { while (*s) putc(*s++); }
+void puthex(uint64_t v) {
     char b[17];
     for (int i = 15; i >= 0; i--, v >>= 4) b[i] = "0123456789abcdef"[v & 15];
     b[16] = 0;
@@ -42,18 +31,18 @@ static void puthex(uint64_t v) {
     while (*p == '0' && p[1]) p++;
     puts(p);
 }
-static void putdec(uint64_t v) {
+void putdec(uint64_t v) {
     char b[21];
     int i = 20;
     b[i] = 0;
     do { b[--i] = '0' + v % 10; v /= 10; } while (v);
     puts(b + i);
 }
-static void __attribute__((noreturn)) exit(uint32_t code) {
+void __attribute__((noreturn)) exit(uint32_t code) {
     outl(0xf4, code);
     for (;;) __asm__ volatile("cli; hlt");
 }
-static void check(int ok, const char *what) {
+void check(int ok, const char *what) {
     puts(ok ? "ok: " : "FAIL: ");
     puts(what);
     putc('\n');
@@ -85,10 +74,9 @@ static uint64_t number(const char *v, uint64_t dflt) {
 /* ---- interrupts: IDT, 8259 PICs, local APIC ---- */
 struct gate { uint16_t off0, sel; uint8_t ist, type; uint16_t off1; uint32_t off2, zero; };
 static struct gate idt[48] __attribute__((aligned(16)));
-static volatile uint64_t ticks, uart_irqs, virtio_irqs, breakpoints;
-#define LAPIC 0xfee00000ull
+volatile uint64_t ticks, uart_irqs, virtio_irqs, breakpoints;
 
-static void idt_init(void) {
+void idt_init(void) {
     for (int v = 0; v < 48; v++) {
         uint64_t a = isr_table[v];
         idt[v] = (struct gate) { (uint16_t) a, 0x18, 0, 0x8e, (uint16_t) (a >> 16), (uint32_t) (a >> 32), 0 };
@@ -105,12 +93,11 @@ static void idt_init(void) {
     outb(0x21, 1); outb(0xa1, 1);
     outb(0x21, 0xff); outb(0xa1, 0xff);
 }
-static void unmask(int irq) {
+void unmask(int irq) {
     if (irq < 8) outb(0x21, inb(0x21) & ~(1 << irq));
     else { outb(0xa1, inb(0xa1) & ~(1 << (irq - 8))); outb(0x21, inb(0x21) & ~4); }
 }
 
-#define VIRTIO 0xd0000000ull
 void interrupt(uint32_t vector) {
     if (vector == 3) { breakpoints++; return; }
     if (vector < 32) {
@@ -125,7 +112,7 @@ void interrupt(uint32_t vector) {
     if (vector >= 0x28) outb(0xa0, 0x20);
     outb(0x20, 0x20);
 }
-static void wait_for_interrupt(void) { __asm__ volatile("sti; hlt; cli"); }
+void wait_for_interrupt(void) { __asm__ volatile("sti; hlt; cli"); }
 
 /* ---- tests ---- */
 static void test_hello(struct start_info *si) {
@@ -258,74 +245,6 @@ static void test_irq(void) {
     outb(0x3f8 + 1, 0x02);                 /* THR empty interrupt: raised at once */
     while (uart_irqs == 0) wait_for_interrupt();
     check(1, "a uart interrupt through KVM_IRQ_LINE and the PIC");
-}
-
-/* ---- a minimal virtio-mmio block driver: one queue of 8, polled by interrupt ---- */
-struct desc { uint64_t addr; uint32_t len; uint16_t flags, next; };
-struct avail { uint16_t flags, idx, ring[8], used_event; };
-struct used { uint16_t flags, idx; struct { uint32_t id, len; } ring[8]; uint16_t avail_event; };
-static struct desc vq_desc[8] __attribute__((aligned(4096)));
-static struct avail vq_avail __attribute__((aligned(4096)));
-static struct used vq_used __attribute__((aligned(4096)));
-static struct { uint32_t type, reserved; uint64_t sector; } req;
-static uint8_t sector_buf[512] __attribute__((aligned(512)));
-static volatile uint8_t req_status;
-
-static int blk_request(uint32_t type, uint64_t sector) {
-    req.type = type;
-    req.sector = sector;
-    req_status = 0xff;
-    vq_desc[0] = (struct desc) { (uint64_t) &req, 16, 1, 1 };
-    vq_desc[1] = (struct desc) { (uint64_t) sector_buf, 512, (uint16_t) (1 | (type == 0 ? 2 : 0)), 2 };
-    vq_desc[2] = (struct desc) { (uint64_t) &req_status, 1, 2, 0 };
-    uint16_t seen = vq_used.idx;
-    uint64_t irqs = virtio_irqs;
-    vq_avail.ring[vq_avail.idx % 8] = 0;
-    __atomic_thread_fence(__ATOMIC_SEQ_CST);
-    vq_avail.idx++;
-    __atomic_thread_fence(__ATOMIC_SEQ_CST);
-    mmio_write32(VIRTIO + 0x50, 0);
-    /* The device completes the request during the notifying exit; wait for its interrupt as well. */
-    while (*(volatile uint16_t *) &vq_used.idx == seen || virtio_irqs == irqs) wait_for_interrupt();
-    return req_status;
-}
-
-static void test_virtio(void) {
-    idt_init();
-    unmask(5);
-    check(mmio_read32(VIRTIO) == 0x74726976 && mmio_read32(VIRTIO + 4) == 2 && mmio_read32(VIRTIO + 8) == 2, "a virtio-mmio v2 block device");
-    mmio_write32(VIRTIO + 0x70, 0);
-    mmio_write32(VIRTIO + 0x70, 1 | 2);
-    mmio_write32(VIRTIO + 0x24, 1);
-    mmio_write32(VIRTIO + 0x20, 1);        /* VIRTIO_F_VERSION_1 (bit 32) only */
-    mmio_write32(VIRTIO + 0x24, 0);
-    mmio_write32(VIRTIO + 0x20, 0);
-    mmio_write32(VIRTIO + 0x70, 1 | 2 | 8);
-    check(mmio_read32(VIRTIO + 0x70) & 8, "features accepted");
-    mmio_write32(VIRTIO + 0x30, 0);
-    check(mmio_read32(VIRTIO + 0x34) >= 8, "queue 0 holds 8 descriptors");
-    mmio_write32(VIRTIO + 0x38, 8);
-    mmio_write32(VIRTIO + 0x80, (uint32_t) (uint64_t) vq_desc);
-    mmio_write32(VIRTIO + 0x84, 0);
-    mmio_write32(VIRTIO + 0x90, (uint32_t) (uint64_t) &vq_avail);
-    mmio_write32(VIRTIO + 0x94, 0);
-    mmio_write32(VIRTIO + 0xa0, (uint32_t) (uint64_t) &vq_used);
-    mmio_write32(VIRTIO + 0xa4, 0);
-    mmio_write32(VIRTIO + 0x44, 1);
-    mmio_write32(VIRTIO + 0x70, 1 | 2 | 8 | 4);
-    uint64_t capacity = mmio_read32(VIRTIO + 0x100) | (uint64_t) mmio_read32(VIRTIO + 0x104) << 32;
-    puts("disk: ");
-    putdec(capacity);
-    puts(" sectors\n");
-    check(blk_request(0, 0) == 0, "read sector 0");
-    puts("sector 0 says: ");
-    for (int i = 0; i < 40 && sector_buf[i] >= ' ' && sector_buf[i] < 127; i++) putc(sector_buf[i]);
-    putc('\n');
-    static const char msg[] = "written by the x86 guest over virtio-blk";
-    for (int i = 0; i < 512; i++) sector_buf[i] = i < (int) sizeof msg ? msg[i] : (uint8_t) i;
-    check(blk_request(1, 1) == 0, "write sector 1");
-    check(blk_request(4, 0) == 0, "flush");
-    check(virtio_irqs >= 3, "each request completed with an interrupt");
 }
 
 /* Instructions Linux executes early that a KVM without full hardware support must emulate: the
