@@ -22,6 +22,7 @@ import picocli.CommandLine.ParentCommand;
 /** {@code jvirt run}: build a machine, load the guest, run it, report how it ended. */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Runs a guest. With no --kernel, boots the bundled Linux guest; with --bios none and no --kernel, the bare-metal demo.",
+                "--arch x86_64 runs an x86-64 kernel (PVH ELF, bzImage or vmlinux) on KVM; on x86_64 a write of v to port 0xf4 exits with (v << 1) | 1.",
                 "The guest console is the terminal: Ctrl-A X quits, Ctrl-A H lists the keys.",
                 "Exit status: the guest's own (HTIF exit), 124 after --timeout, 125 after --max-instructions, "
                         + "1 for a guest that cannot be loaded, 2 for a bad command line."})
@@ -32,6 +33,12 @@ final class RunCommand implements Callable<Integer> {
     private static final String DEMO = "demo.elf";
 
     @ParentCommand Main parent;
+
+    @Option(names = "--arch", paramLabel = "ARCH", defaultValue = "riscv64", description = "The guest architecture: riscv64 (emulated, the default) or x86_64 (hardware-assisted, on KVM).")
+    String arch;
+
+    @Option(names = "--engine", paramLabel = "ENGINE", description = "How the guest runs: 'interpreter' for riscv64, 'kvm' for x86_64 (the defaults).")
+    String engine;
 
     @Option(names = "--kernel", paramLabel = "FILE", description = "A RISC-V Linux kernel (Image or vmlinux), or with --bios none a bare-metal ELF.")
     Path kernel;
@@ -57,8 +64,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--initrd", paramLabel = "FILE", description = "An initial RAM disk for the kernel.")
     Path initrd;
 
-    @Option(names = "--append", paramLabel = "CMDLINE", defaultValue = "console=ttyS0", description = "The kernel command line (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--append", paramLabel = "CMDLINE", description = "The kernel command line (default: console=ttyS0; for x86_64 '" + X86Run.DEFAULT_APPEND + "').")
     String append;
+
+    boolean appendGiven() { return append != null; }
 
     @Option(names = "--firmware", paramLabel = "FILE", description = "M-mode firmware to boot the kernel through (e.g. OpenSBI's fw_jump.bin) instead of the built-in SBI.")
     Path firmware;
@@ -85,6 +94,18 @@ final class RunCommand implements Callable<Integer> {
             throw new Main.UserError("--bios takes only 'none' (a bare-metal program); give M-mode firmware with --firmware FILE", Main.USAGE);
         if ("none".equals(bios) && (firmware != null || initrd != null))
             throw new Main.UserError("--bios none runs a bare-metal program: it takes no --firmware or --initrd", Main.USAGE);
+        if (!arch.equals("riscv64") && !arch.equals("x86_64"))
+            throw new Main.UserError("--arch takes riscv64 or x86_64, not '" + arch + "'", Main.USAGE);
+        boolean x86 = arch.equals("x86_64");
+        if (engine != null && !engine.equals(x86 ? "kvm" : "interpreter"))
+            throw new Main.UserError("--engine " + engine + " is not available for " + arch + ": use " + (x86 ? "kvm" : "interpreter"), Main.USAGE);
+        if (x86) {
+            if (cpus < 1) throw new Main.UserError("--cpus must be at least 1", Main.USAGE);
+            long size = Sizes.bytes(mem, "--mem");
+            if (size % 4096 != 0) throw new Main.UserError("--mem must be a multiple of 4K", Main.USAGE);
+            return X86Run.run(this, size, timeout == null ? 0 : Sizes.millis(timeout, "--timeout"), out, err);
+        }
+        if (append == null) append = "console=ttyS0";
         if (cpus < 1 || cpus > 8) throw new Main.UserError("--cpus must be between 1 and 8", Main.USAGE);
         if (disks.size() > RiscvMachine.VIRTIO_SLOTS) throw new Main.UserError("at most " + RiscvMachine.VIRTIO_SLOTS + " --disk", Main.USAGE);
         if (maxInstructions != null && maxInstructions <= 0) throw new Main.UserError("--max-instructions must be positive", Main.USAGE);
@@ -203,7 +224,7 @@ final class RunCommand implements Callable<Integer> {
         machine.loadBareMetal(ElfImage.parse(image, ElfImage.EM_RISCV, name), name);
     }
 
-    private static BlockDevice openDisk(String spec) {
+    static BlockDevice openDisk(String spec) {
         boolean ro = spec.endsWith(",ro");
         Path p = Path.of(ro ? spec.substring(0, spec.length() - 3) : spec);
         if (!java.nio.file.Files.isRegularFile(p)) throw new Main.UserError(p + ": no such disk image (--disk takes a raw image file)");
