@@ -1,0 +1,99 @@
+package org.jvirt.oci;
+
+import java.io.ByteArrayOutputStream;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Talks to the C helper (src/main/c/nsexec.c): turns decisions into its flat records, starts it with
+ * one end of a socket pair, and reads back the container process's pid or the helper's error.
+ */
+final class Helper {
+    /** The records, in the order the helper carries them out. */
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+    Helper add(String key, Object... args) {
+        token(key);
+        token(Integer.toString(args.length));
+        for (Object a : args) token(String.valueOf(a));
+        return this;
+    }
+
+    private void token(String s) {
+        if (s.indexOf(0) >= 0) throw new OciError("a configuration value contains a NUL character: " + s.replace("\0", "\\0"));
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        out.write(b, 0, b.length);
+        out.write(0);
+    }
+
+    /** The settings of the process itself, shared by create/run and exec. */
+    Helper process(Spec.Process p) {
+        for (Spec.Rlimit r : p.rlimits()) add("rlimit", r.resource(), Long.toUnsignedString(r.soft()), Long.toUnsignedString(r.hard()));
+        if (p.oomScoreAdj() != null) add("oom", p.oomScoreAdj());
+        add("cwd", p.cwd());
+        add("args", p.args().toArray());
+        add("env", p.env().toArray());
+        List<Object> user = new ArrayList<>(List.of(p.user().uid(), p.user().gid()));
+        user.addAll(p.user().additionalGids());
+        add("user", user.toArray());
+        Spec.Caps c = p.caps();
+        if (c != null) add("caps", Long.toHexString(c.bounding()), Long.toHexString(c.effective()), Long.toHexString(c.permitted()),
+                Long.toHexString(c.inheritable()), Long.toHexString(c.ambient()));
+        if (p.noNewPrivileges()) add("nnp");
+        return this;
+    }
+
+    /** The started helper: its pid and our end of the control socket. */
+    record Started(int helperPid, int ctl) {}
+
+    /** Starts the helper and sends the records; the helper closes every other descriptor of ours. */
+    Started start() {
+        int[] sp = Native.socketpair();
+        Path exe = executable();
+        int pid;
+        try {
+            pid = Native.spawn(exe.toString(), List.of(exe.toString(), Integer.toString(sp[1])), Map.copyOf(System.getenv()));
+        } catch (Native.Errno e) {
+            Native.close(sp[0]);
+            Native.close(sp[1]);
+            throw new OciError("cannot start the helper " + exe + ": errno " + e.errno);
+        }
+        Native.close(sp[1]);
+        byte[] body = out.toByteArray();
+        Native.writeAll(sp[0], (body.length + "\n").getBytes(StandardCharsets.US_ASCII));
+        Native.writeAll(sp[0], body);
+        return new Started(pid, sp[0]);
+    }
+
+    /** The helper's answer: the container process's pid, or its error as an OciError (the helper then reaped). */
+    static int awaitPid(Started s) {
+        String line = Native.readLine(s.ctl());
+        if (line.startsWith("pid ")) return Integer.parseInt(line.substring(4).trim());
+        Native.close(s.ctl());
+        int status = Native.waitpid(s.helperPid());
+        if (line.startsWith("error ")) throw new OciError(line.substring(6));
+        throw new OciError("the container helper failed without a message (status " + status + ")");
+    }
+
+    /** The helper binary: -Djvirt.nsexec, else next to this module's classes or jar (oci/target/nsexec). */
+    static Path executable() {
+        String prop = System.getProperty("jvirt.nsexec");
+        if (prop != null) return Path.of(prop);
+        List<Path> tried = new ArrayList<>();
+        try {
+            Path code = Path.of(Helper.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            tried.add(code.resolveSibling("nsexec"));
+        } catch (URISyntaxException | SecurityException | NullPointerException ignored) {
+            // no code source: fall through to jvirt.home
+        }
+        String home = System.getProperty("jvirt.home");
+        if (home != null) tried.add(Path.of(home, "oci", "target", "nsexec"));
+        for (Path p : tried) if (Files.isExecutable(p)) return p;
+        throw new OciError("the container helper nsexec is not built (looked in " + tried + "); build with ./mvnw -pl oci package");
+    }
+}
