@@ -8,9 +8,12 @@
  * join cgroups and namespaces, clone, id maps, mounts, /dev, pivot_root, masked and read-only
  * paths, hostname, sysctls, rlimits, user, capabilities, no_new_privs, seccomp, exec.
  *
- * Usage: nsexec CTLFD. The JVM writes "<length>\n" then <length> bytes of records to CTLFD; each
- * record is NUL-terminated tokens: keyword, argument count, arguments. Replies on CTLFD are lines:
- * "pid N" when the container process is ready, or "error MESSAGE" (then exit status 1).
+ * Usage: nsexec JVMPID. The JVM starts this program with pipes as stdin and stdout and writes
+ * "<length>\n" then <length> bytes of records to stdin; each record is NUL-terminated tokens:
+ * keyword, argument count, arguments. Replies on stdout are lines: "pid N" when the container
+ * process is ready, or "error MESSAGE" (then exit status 1). The container's stdin and stdout (and
+ * any --preserve-fds) are the JVM's own, taken with pidfd_getfd: Java's ProcessBuilder closes every
+ * other descriptor, and spawning through the FFM API costs the JVM more start-up time than this.
  *
  * Between create and start only the container's first process exists, blocked opening the
  * exec fifo in the state directory; it is this small static program, not a JVM.
@@ -54,7 +57,7 @@ struct rec { const char *key; int n; char **a; };
 
 static struct rec *recs;
 static int nrecs;
-static int ctlfd = -1;  /* to the JVM */
+static int ctlfd = 1;   /* replies to the JVM: our stdout pipe until the JVM's stdout takes its place */
 static int syncfd = -1; /* child's end of the parent/child socket, once forked */
 
 /* Reports a failure to whoever is listening (the parent when in the child, else the JVM), exits. */
@@ -98,7 +101,7 @@ static void read_records(void) {
     char lenbuf[24];
     size_t i = 0;
     while (i < sizeof lenbuf - 1) {
-        read_full(ctlfd, lenbuf + i, 1);
+        read_full(0, lenbuf + i, 1);
         if (lenbuf[i] == '\n') break;
         i++;
     }
@@ -106,7 +109,7 @@ static void read_records(void) {
     size_t total = strtoul(lenbuf, NULL, 10);
     char *buf = malloc(total + 1);
     if (!buf) die("out of memory");
-    read_full(ctlfd, buf, total);
+    read_full(0, buf, total);
     buf[total] = 0;
     int cap = 64;
     recs = malloc(cap * sizeof *recs);
@@ -524,10 +527,31 @@ static void write_id_maps(pid_t child) {
     if ((m = get("gidmap"))) { snprintf(path, sizeof path, "/proc/%d/gid_map", child); write_file(path, m); }
 }
 
-/* Keeps stdio, the preserved fds 3..3+N-1 and the control socket; closes everything else the JVM had. */
-static void close_inherited_fds(int preserve) {
+/*
+ * Replaces our stdin and stdout (the JVM's pipes) with the JVM's own stdin and stdout, and takes
+ * its descriptors 3..3+PRESERVE-1 (--preserve-fds); the reply pipe moves above them. Then closes
+ * everything else, so that nothing of the host leaks into the container (CVE-2024-21626).
+ */
+static void take_fds_from_jvm(pid_t jvm, int preserve) {
     unsigned int from = 3 + preserve;
-    if (ctlfd < (int)from) die("control socket %d is inside the preserved descriptors", ctlfd);
+    ctlfd = fcntl(1, F_DUPFD_CLOEXEC, from);
+    if (ctlfd < 0) { ctlfd = 1; DIE_ERRNO("move the reply pipe", ""); }
+    int pidfd = syscall(SYS_pidfd_open, jvm, 0);
+    if (pidfd < 0) DIE_ERRNO("pidfd_open of the runtime", "");
+    int wanted[] = { 0, 1 };
+    for (int k = 0; k < 2 + preserve; k++) {
+        int fd = k < 2 ? wanted[k] : 3 + (k - 2);
+        int got = syscall(SYS_pidfd_getfd, pidfd, fd, 0);
+        if (got < 0 && errno == EBADF) got = k < 2 ? open("/dev/null", O_RDWR | O_CLOEXEC) : -1;
+        if (got < 0) { if (k >= 2) continue; DIE_ERRNO("take the runtime's descriptor", k == 0 ? "stdin" : "stdout"); }
+        if (got != fd) {
+            if (dup2(got, fd) < 0) DIE_ERRNO("dup2", "");
+            close(got);
+        } else {
+            fcntl(fd, F_SETFD, 0);
+        }
+    }
+    close(pidfd);
     if (ctlfd > (int)from) syscall(SYS_close_range, from, ctlfd - 1, 0);
     syscall(SYS_close_range, ctlfd + 1, ~0U, 0);
 }
@@ -565,12 +589,12 @@ static void reexec_from_sealed_copy(char **argv) {
 }
 
 int main(int argc, char **argv) {
-    if (argc == 2) { ctlfd = atoi(argv[1]); reexec_from_sealed_copy(argv); }
+    if (argc == 2) reexec_from_sealed_copy(argv);
     if (argc != 2) {
         fprintf(stderr, "nsexec is jvirt's internal container helper; run containers with 'jvirt oci'\n");
         return 2;
     }
-    ctlfd = atoi(argv[1]);
+    pid_t jvm = atoi(argv[1]);
     /* Nothing in the container may ptrace us or read our /proc entries while we work inside it. */
     prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
     sigset_t none;
@@ -579,8 +603,7 @@ int main(int argc, char **argv) {
     for (int s = 1; s < 32; s++) if (s != SIGKILL && s != SIGSTOP) signal(s, SIG_DFL);
     read_records();
     const char *pres = get("preserve");
-    close_inherited_fds(pres ? atoi(pres) : 0);
-    fcntl(ctlfd, F_SETFD, FD_CLOEXEC);
+    take_fds_from_jvm(jvm, pres ? atoi(pres) : 0);
     const char *mode = get("mode");
     if (!mode) die("no mode in the configuration");
     join_cgroups();
@@ -599,6 +622,7 @@ int main(int argc, char **argv) {
     int consock = console ? console_connect(console) : -1;
     const char *fifo = get("fifo");
     int fifofd = -1;
+    if (fifo && mkfifo(fifo, 0600) < 0) DIE_ERRNO("make exec fifo", fifo);
     if (fifo && (fifofd = open(fifo, O_PATH | O_CLOEXEC)) < 0) DIE_ERRNO("open exec fifo", fifo);
     for (int i = 0; i < nns; i++)
         if (nstypes[i] == CLONE_NEWNS && setns(nsfds[i], CLONE_NEWNS) < 0) die("join mount namespace: %s", strerror(errno));

@@ -51,13 +51,13 @@ public final class Containers {
         }
         Running r = setup(id, o, "run");
         try {
-            return Native.waitpid(r.helperPid());
+            return Helper.waitFor(r.helper());
         } finally {
             delete(id, true);
         }
     }
 
-    private record Running(int helperPid, State state) {}
+    private record Running(Process helper, State state) {}
 
     private Running setup(String id, CreateOptions o, String mode) {
         checkId(id);
@@ -80,17 +80,16 @@ public final class Containers {
         }
         String cgPath = Cgroups.path(spec.linux().cgroupsPath(), id, systemdCgroup);
         List<Path> cgDirs = List.of();
-        int pid = 0, helper = 0;
+        int pid = 0;
+        Process helper = null;
         try {
             boolean create = mode.equals("create");
-            if (create) Native.mkfifo(dir.resolve(State.FIFO).toString(), 0600);
             cgDirs = Cgroups.create(cgPath, spec.linux().resources());
             Helper h = Bundle.records(spec, mode, o, cgDirs, create ? dir.resolve(State.FIFO) : null);
             Helper.Started started = h.start();
             pid = Helper.awaitPid(started);
-            Native.close(started.ctl());
-            if (create) Native.waitpid(started.helperPid()); // it exits once the container process is ready
-            else helper = started.helperPid(); // it stays, to pass on the exit status
+            if (create) Helper.waitFor(started.process()); // it exits once the container process is ready
+            else helper = started.process(); // it stays, to pass on the exit status
             State st = new State(id, pid, State.startTime(pid), o.bundle().toAbsolutePath().normalize().toString(),
                     spec.rootfs().toString(), Instant.now().toString(), cgPath, cgDirs.stream().map(Path::toString).toList(),
                     spec.annotations(), spec.hooks().getOrDefault("poststop", List.of()), spec.ociVersion());
@@ -103,11 +102,8 @@ public final class Containers {
             if (!create) Hooks.run("poststart", spec.hooks().get("poststart"), st.oci(root));
             return new Running(helper, st);
         } catch (RuntimeException e) {
-            if (pid > 0) {
-                Native.kill(pid, 9);
-                Cgroups.sleep(5);
-            }
-            if (helper > 0) Native.waitpid(helper);
+            if (pid > 0) Signals.kill(pid, 9);
+            if (helper != null) Helper.waitFor(helper);
             killAll(cgDirs);
             try {
                 Cgroups.remove(cgDirs);
@@ -136,20 +132,28 @@ public final class Containers {
         String status = st.status(root);
         if (!status.equals("created")) throw new OciError("cannot start container " + id + ": it is " + status + ", not created");
         Path fifo = State.dir(root, id).resolve(State.FIFO);
-        int fd = Native.open(fifo.toString(), Native.O_RDONLY | Native.O_NONBLOCK | Native.O_CLOEXEC);
-        try {
-            // The writer is blocked in open(); once our open wakes it, it writes one byte and execs.
-            long deadline = System.nanoTime() + 10_000_000_000L;
-            for (int spin = 0; ; spin++) {
-                byte[] b = Native.read(fd, 1);
-                if (b != null && b.length == 1) break;
-                if (System.nanoTime() > deadline) throw new OciError("container " + id + " did not start within 10 s");
-                if (spin % 64 == 63 && !st.alive()) throw new OciError("container " + id + " exited before it could start");
-                if (spin > 100) Cgroups.sleep(1); else Thread.onSpinWait();
+        // The waiting process is blocked opening the fifo for writing; our open lets it write one
+        // byte and exec. Should it die meanwhile, a watchdog opens the write end to unblock us.
+        Thread watchdog = Thread.ofPlatform().daemon().start(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                Cgroups.sleep(200);
+                if (!Thread.currentThread().isInterrupted() && !st.alive()) {
+                    try (var unblock = new java.io.FileOutputStream(fifo.toFile())) {
+                        return;
+                    } catch (IOException e) {
+                        return;
+                    }
+                }
             }
-        } finally {
-            Native.close(fd);
+        });
+        int b;
+        try (var in = new java.io.FileInputStream(fifo.toFile())) {
+            b = in.read();
+        } catch (IOException e) {
+            throw new OciError("cannot open " + fifo + " to start container " + id + ": " + e.getMessage());
         }
+        watchdog.interrupt();
+        if (b < 0) throw new OciError("container " + id + " exited before it could start");
         try {
             Files.deleteIfExists(fifo);
         } catch (IOException e) {
@@ -176,9 +180,9 @@ public final class Containers {
         State st = State.load(root, id);
         if (!st.alive()) throw new OciError("container " + id + " is not running");
         if (all) {
-            for (int p : Cgroups.pids(dirs(st))) Native.kill(p, signal);
+            for (int p : Cgroups.pids(dirs(st))) Signals.kill(p, signal);
         } else {
-            Native.kill(st.pid(), signal);
+            Signals.kill(st.pid(), signal);
         }
     }
 
@@ -189,7 +193,7 @@ public final class Containers {
         if (status.equals("running") && !force)
             throw new OciError("cannot delete container " + id + " that is running; stop it first or use --force");
         if (st.alive()) {
-            Native.kill(st.pid(), 9);
+            Signals.kill(st.pid(), 9);
             for (int i = 0; i < 500 && st.alive(); i++) Cgroups.sleep(2);
         }
         List<Path> dirs = dirs(st);
@@ -213,7 +217,7 @@ public final class Containers {
         for (int round = 0; round < 100; round++) {
             List<Integer> pids = Cgroups.pids(dirs);
             if (pids.isEmpty()) return;
-            for (int p : pids) Native.kill(p, 9);
+            for (int p : pids) Signals.kill(p, 9);
             Cgroups.sleep(2);
         }
     }
@@ -255,9 +259,8 @@ public final class Containers {
         Helper h = Bundle.execRecords(st, spec, p, o, dirs(st));
         Helper.Started started = h.start();
         int pid = Helper.awaitPid(started);
-        Native.close(started.ctl());
         if (o.pidFile() != null) writePidFile(o.pidFile(), pid);
-        return Native.waitpid(started.helperPid());
+        return Helper.waitFor(started.process());
     }
 
     static void deleteTree(Path dir) {

@@ -1,13 +1,15 @@
 package org.jvirt.oci;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Talks to the C helper (src/main/c/nsexec.c): turns decisions into its flat records, starts it with
@@ -48,36 +50,63 @@ final class Helper {
         return this;
     }
 
-    /** The started helper: its pid and our end of the control socket. */
-    record Started(int helperPid, int ctl) {}
+    /** The started helper; the container's pid comes back on its stdout. */
+    record Started(Process process) {}
 
-    /** Starts the helper and sends the records; the helper closes every other descriptor of ours. */
+    /**
+     * Starts the helper with pipes as stdin (the records) and stdout (the answer). The container's
+     * stdin, stdout and preserved descriptors are the JVM's own: the helper takes them with
+     * pidfd_getfd, since ProcessBuilder closes all but three. (Spawning through FFM would keep them,
+     * but creating its downcall handles costs more start-up time than the whole of ProcessBuilder.)
+     */
     Started start() {
-        int[] sp = Native.socketpair();
         Path exe = executable();
-        int pid;
+        Process p;
         try {
-            pid = Native.spawn(exe.toString(), List.of(exe.toString(), Integer.toString(sp[1])), Map.copyOf(System.getenv()));
-        } catch (Native.Errno e) {
-            Native.close(sp[0]);
-            Native.close(sp[1]);
-            throw new OciError("cannot start the helper " + exe + ": errno " + e.errno);
+            p = new ProcessBuilder(exe.toString(), Long.toString(ProcessHandle.current().pid()))
+                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        } catch (IOException e) {
+            throw new OciError("cannot start the container helper " + exe + ": " + e.getMessage());
         }
-        Native.close(sp[1]);
         byte[] body = out.toByteArray();
-        Native.writeAll(sp[0], (body.length + "\n").getBytes(StandardCharsets.US_ASCII));
-        Native.writeAll(sp[0], body);
-        return new Started(pid, sp[0]);
+        try (OutputStream in = p.getOutputStream()) {
+            in.write((body.length + "\n").getBytes(StandardCharsets.US_ASCII));
+            in.write(body);
+        } catch (IOException e) {
+            // the helper died early; its answer (or its exit status) says why
+        }
+        return new Started(p);
     }
 
     /** The helper's answer: the container process's pid, or its error as an OciError (the helper then reaped). */
     static int awaitPid(Started s) {
-        String line = Native.readLine(s.ctl());
+        String line;
+        try {
+            line = new String(readLine(s.process().getInputStream()), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            line = "";
+        }
         if (line.startsWith("pid ")) return Integer.parseInt(line.substring(4).trim());
-        Native.close(s.ctl());
-        int status = Native.waitpid(s.helperPid());
+        int status = waitFor(s.process());
         if (line.startsWith("error ")) throw new OciError(line.substring(6));
         throw new OciError("the container helper failed without a message (status " + status + ")");
+    }
+
+    private static byte[] readLine(InputStream in) throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        for (int c; (c = in.read()) >= 0 && c != '\n'; ) b.write(c);
+        return b.toByteArray();
+    }
+
+    /** Waits for the helper; its exit status is the container process's in run and exec. */
+    static int waitFor(Process p) {
+        while (true) {
+            try {
+                return p.waitFor();
+            } catch (InterruptedException e) {
+                // keep waiting: the container's exit status is the answer
+            }
+        }
     }
 
     /** The helper binary: -Djvirt.nsexec, else next to this module's classes or jar (oci/target/nsexec). */
