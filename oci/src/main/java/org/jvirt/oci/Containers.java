@@ -53,13 +53,16 @@ public final class Containers {
         try {
             return Helper.waitFor(r.helper());
         } finally {
+            Trace.mark("container exited");
             delete(id, true);
+            Trace.mark("deleted");
         }
     }
 
     private record Running(Process helper, State state) {}
 
     private Running setup(String id, CreateOptions o, String mode) {
+        Trace.mark("setup " + mode);
         checkId(id);
         if (State.exists(root, id)) throw new OciError("container with id " + id + " already exists; pick another id or delete it first");
         Spec spec = Spec.load(o.bundle().toAbsolutePath().normalize());
@@ -78,6 +81,7 @@ public final class Containers {
         } catch (IOException e) {
             throw new OciError("cannot make the state directory " + dir + ": " + e.getMessage() + "; check --root");
         }
+        Trace.mark("config checked");
         String cgPath = Cgroups.path(spec.linux().cgroupsPath(), id, systemdCgroup);
         List<Path> cgDirs = List.of();
         int pid = 0;
@@ -85,9 +89,13 @@ public final class Containers {
         try {
             boolean create = mode.equals("create");
             cgDirs = Cgroups.create(cgPath, spec.linux().resources());
+            Trace.mark("cgroups made");
             Helper h = Bundle.records(spec, mode, o, cgDirs, create ? dir.resolve(State.FIFO) : null);
+            Trace.mark("records built");
             Helper.Started started = h.start();
+            Trace.mark("helper started");
             pid = Helper.awaitPid(started);
+            Trace.mark("container process ready");
             if (create) Helper.waitFor(started.process()); // it exits once the container process is ready
             else helper = started.process(); // it stays, to pass on the exit status
             State st = new State(id, pid, State.startTime(pid), o.bundle().toAbsolutePath().normalize().toString(),
@@ -100,6 +108,7 @@ public final class Containers {
             Hooks.run("createContainer", spec.hooks().get("createContainer"), s);
             if (o.pidFile() != null) writePidFile(o.pidFile(), pid);
             if (!create) Hooks.run("poststart", spec.hooks().get("poststart"), st.oci(root));
+            Trace.mark("state saved");
             return new Running(helper, st);
         } catch (RuntimeException e) {
             if (pid > 0) Signals.kill(pid, 9);

@@ -111,6 +111,7 @@ public final class OciMain {
     }
 
     private int run(List<String> argv) {
+        Trace.mark("main");
         try {
             int[] stop = new int[1];
             Parsed g = parse("", argv, 0, stop);

@@ -1,0 +1,78 @@
+package org.jvirt.oci;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** seccomp, hooks, descriptors and the runtime's executable as seen from inside. */
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class SecurityTest {
+    @Test
+    void aBlockedSyscallReturnsTheConfiguredErrno() throws Exception {
+        try (Fixture f = new Fixture()) {
+            Map<String, Object> c = f.config("mkdir /out/d 2> /out/err; echo $? > /out/rc; touch /out/f;"
+                    + " chmod 777 /out/f 2>/dev/null; echo $? > /out/chmod777; chmod 644 /out/f; echo $? > /out/chmod644");
+            Fixture.obj(c, "linux").put("seccomp", Map.of("defaultAction", "SCMP_ACT_ALLOW", "architectures", List.of("SCMP_ARCH_X86_64"),
+                    "syscalls", List.of(
+                            Map.of("names", List.of("mkdir", "mkdirat"), "action", "SCMP_ACT_ERRNO", "errnoRet", 95L),
+                            // only mode 0777 is refused: an argument condition
+                            Map.of("names", List.of("fchmodat", "fchmodat2"), "action", "SCMP_ACT_ERRNO",
+                                    "args", List.of(Map.of("index", 2L, "value", 0777L, "op", "SCMP_CMP_EQ"))),
+                            Map.of("names", List.of("chmod"), "action", "SCMP_ACT_ERRNO",
+                                    "args", List.of(Map.of("index", 1L, "value", 0777L, "op", "SCMP_CMP_EQ"))))));
+            f.write(c);
+            assertEquals(0, f.run("seccomp"), f.lastErr);
+            assertTrue(!f.read("rc").equals("0"), "mkdir fails");
+            assertTrue(f.read("err").toLowerCase().contains("not supported"), "with errno 95: " + f.read("err"));
+            assertTrue(!f.read("chmod777").equals("0"), "chmod 777 is refused");
+            assertEquals("0", f.read("chmod644"), "chmod 644 is allowed");
+        }
+    }
+
+    @Test
+    void hooksGetTheStateOnStdin() throws Exception {
+        try (Fixture f = new Fixture()) {
+            Map<String, Object> c = f.config("true");
+            Map<String, Object> hooks = new java.util.LinkedHashMap<>();
+            for (String kind : List.of("prestart", "createRuntime", "createContainer", "poststart", "poststop")) {
+                hooks.put(kind, List.of(Map.of("path", "/bin/sh", "args", List.of("sh", "-c", "cat > " + f.out.resolve(kind + ".json")))));
+            }
+            c.put("hooks", hooks);
+            f.write(c);
+            assertEquals(0, f.run("hooked"), f.lastErr);
+            for (String kind : List.of("prestart", "createRuntime", "createContainer", "poststart", "poststop")) {
+                String s = f.read(kind + ".json");
+                assertTrue(s.contains("\"id\":\"hooked\"") && s.contains("\"bundle\":"), kind + ": " + s);
+            }
+        }
+    }
+
+    @Test
+    void aFailingPrestartHookFailsCreateAndLeavesNothing() throws Exception {
+        try (Fixture f = new Fixture()) {
+            Map<String, Object> c = f.config("true");
+            c.put("hooks", Map.of("prestart", List.of(Map.of("path", "/bin/false"))));
+            f.write(c);
+            assertEquals(1, f.oci("create", "--bundle", f.bundle.toString(), "badhook"));
+            assertTrue(f.lastErr.contains("prestart hook /bin/false failed"), f.lastErr);
+            assertTrue(!Files.exists(f.root.resolve("badhook")));
+            assertEquals(List.of(), Fixture.cgroupDirs("badhook"));
+        }
+    }
+
+    @Test
+    void noHostDescriptorsAndNoRuntimeExecutableInside() throws Exception {
+        try (Fixture f = new Fixture()) {
+            f.write(f.config("ls /proc/self/fd > /out/fds; readlink /proc/1/exe > /out/exe"));
+            assertEquals(0, f.run("fds"), f.lastErr);
+            // 0-2, and 3 is ls's own directory
+            assertEquals(List.of("0", "1", "2", "3"), List.of(f.read("fds").split("\\s+")));
+            assertEquals("/bin/busybox", f.read("exe"));
+        }
+    }
+}
