@@ -194,16 +194,24 @@ static void do_mount(int rootfd, char **a) {
     snprintf(target, sizeof target, "%s", fdpath(fd));
     if (bind) {
         if (mount(src, target, NULL, flags & (MS_BIND | MS_REC), NULL) < 0) DIE_ERRNO("bind mount", src);
-        unsigned long rest = flags & ~(MS_BIND | MS_REC);
-        if (rest && mount(NULL, target, NULL, MS_REMOUNT | MS_BIND | rest, NULL) < 0) DIE_ERRNO("remount", dst);
     } else if (mount(src, target, type, flags, *data ? data : NULL) < 0) {
         /* sysfs cannot be mounted when the network namespace is the host's: runc binds it instead. */
         if (!(errno == EPERM && !strcmp(type, "sysfs"))) die("mount %s on %s: %s", type, dst, strerror(errno));
         if (mount("/sys", target, NULL, MS_BIND | MS_REC, NULL) < 0) DIE_ERRNO("bind mount", "/sys");
-        mount(NULL, target, NULL, MS_REMOUNT | MS_BIND | (flags & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC)), NULL);
+        bind = 1;
     }
-    if (prop && mount(NULL, target, NULL, prop, NULL) < 0) DIE_ERRNO("mount propagation", dst);
+    /* Our descriptor is of the directory under the new mount; remount and propagation act on the
+     * mount itself, so look the destination up again (still without leaving the root). */
     close(fd);
+    unsigned long rest = flags & ~(MS_BIND | MS_REC);
+    if ((bind && rest) || prop) {
+        fd = open_in_root(rootfd, dst, 0, 0);
+        if (fd < 0) DIE_ERRNO("reopen mount", dst);
+        snprintf(target, sizeof target, "%s", fdpath(fd));
+        if (bind && rest && mount(NULL, target, NULL, MS_REMOUNT | MS_BIND | rest, NULL) < 0) DIE_ERRNO("remount", dst);
+        if (prop && mount(NULL, target, NULL, prop, NULL) < 0) DIE_ERRNO("mount propagation", dst);
+        close(fd);
+    }
 }
 
 /* devbind PATH: bind the host's device node over an empty file, which works in a user namespace too. */
@@ -454,6 +462,15 @@ static void container_child(int userns, int consock, int fifofd) {
         }
         if (chdir("/") < 0) DIE_ERRNO("chdir", "/");
         close(rootfd);
+    }
+    /* sysctls go in while /proc/sys is still writable; the read-only paths come next. */
+    const char *h = get("hostname");
+    if (h && sethostname(h, strlen(h)) < 0) DIE_ERRNO("sethostname", h);
+    const char *d = get("domainname");
+    if (d && setdomainname(d, strlen(d)) < 0) DIE_ERRNO("setdomainname", d);
+    for (int i = 0; i < nrecs; i++)
+        if (!strcmp(recs[i].key, "sysctl")) write_file(recs[i].a[0], recs[i].a[1]);
+    if (newns) {
         for (int i = 0; i < nrecs; i++) {
             if (!strcmp(recs[i].key, "mask")) mask_path(recs[i].a[0]);
             else if (!strcmp(recs[i].key, "rdonly")) readonly_path(recs[i].a[0]);
@@ -461,12 +478,6 @@ static void container_child(int userns, int consock, int fifofd) {
         if (find("readonlyroot") && mount(NULL, "/", NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL) < 0)
             DIE_ERRNO("read-only", "/");
     }
-    const char *h = get("hostname");
-    if (h && sethostname(h, strlen(h)) < 0) DIE_ERRNO("sethostname", h);
-    const char *d = get("domainname");
-    if (d && setdomainname(d, strlen(d)) < 0) DIE_ERRNO("setdomainname", d);
-    for (int i = 0; i < nrecs; i++)
-        if (!strcmp(recs[i].key, "sysctl")) write_file(recs[i].a[0], recs[i].a[1]);
     finish_process(userns && find("setgroupsdeny"), consock, ptmx, fifofd);
 }
 
