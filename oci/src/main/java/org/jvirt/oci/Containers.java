@@ -107,6 +107,14 @@ public final class Containers {
             Hooks.run("createRuntime", spec.hooks().get("createRuntime"), s);
             Hooks.run("createContainer", spec.hooks().get("createContainer"), s);
             if (o.pidFile() != null) writePidFile(o.pidFile(), pid);
+            if (create && spec.hooks().getOrDefault("poststart", List.of()).isEmpty()) {
+                // start has nothing for a JVM to do: bin/jvirt-runc lets the C helper open the fifo
+                try {
+                    Files.writeString(dir.resolve("start.fast"), pid + " " + st.startTime());
+                } catch (IOException e) {
+                    throw new OciError("cannot write in the state directory " + dir + ": " + e.getMessage());
+                }
+            }
             if (!create) Hooks.run("poststart", spec.hooks().get("poststart"), st.oci(root));
             Trace.mark("state saved");
             return new Running(helper, st);
@@ -164,6 +172,7 @@ public final class Containers {
         watchdog.interrupt();
         if (b < 0) throw new OciError("container " + id + " exited before it could start");
         try {
+            Files.deleteIfExists(State.dir(root, id).resolve("start.fast"));
             Files.deleteIfExists(fifo);
         } catch (IOException e) {
             throw new OciError("cannot remove " + fifo + ": " + e.getMessage());
@@ -197,6 +206,7 @@ public final class Containers {
 
     /** delete: removes a stopped (or, with force, any) container: its processes, cgroup and state. */
     public void delete(String id, boolean force) {
+        Trace.mark("delete");
         State st = State.load(root, id);
         String status = st.status(root);
         if (status.equals("running") && !force)
@@ -206,15 +216,18 @@ public final class Containers {
             for (int i = 0; i < 500 && st.alive(); i++) Cgroups.sleep(2);
         }
         List<Path> dirs = dirs(st);
+        Trace.mark("state loaded");
         killAll(dirs);
         Cgroups.remove(dirs);
         Cgroups.removeEmptyParents(dirs, st.cgroupPath());
+        Trace.mark("cgroup removed");
         try {
             Hooks.run("poststop", st.poststop(), st.oci(root));
         } catch (OciError e) {
             warn.accept(e.getMessage());
         }
         deleteTree(State.dir(root, id));
+        Trace.mark("state removed");
     }
 
     private static List<Path> dirs(State st) {
