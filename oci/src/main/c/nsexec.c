@@ -385,6 +385,8 @@ static char *find_executable(char **args, char **env) {
     return NULL;
 }
 
+static void run_start_hooks(char **env);
+
 /* The process's own settings, common to the container's first process and to exec. */
 static void finish_process(int userns_nosetgroups, int consock, const char *ptmx, int fifofd) {
     struct rec *r;
@@ -420,6 +422,7 @@ static void finish_process(int userns_nosetgroups, int consock, const char *ptmx
         close(w);
         close(fifofd);
     }
+    run_start_hooks(envp);
     if (nnp) install_seccomp();
     execve(exe, args->a, envp);
     fprintf(stderr, "jvirt: exec %s: %s\n", exe, strerror(errno));
@@ -427,9 +430,61 @@ static void finish_process(int userns_nosetgroups, int consock, const char *ptmx
 }
 
 /* The container's first process: new namespaces already entered; builds the root and execs. */
+/* The container process's pid as the host sees it (for the startContainer hooks' state), from the parent. */
+static char host_pid[24] = "0";
+
+static void read_go(void) {
+    char go[24];
+    size_t n = 0;
+    while (n < sizeof go - 1) {
+        if (read(syncfd, go + n, 1) != 1) _exit(1);
+        if (go[n++] == '\n') break;
+    }
+    go[n - 1] = 0;
+    snprintf(host_pid, sizeof host_pid, "%s", go + 1);
+}
+
+/*
+ * startContainer hooks: run inside the container (after start, before the user's program), with
+ * the state on stdin. "state JSON" carries "pid":-1, which becomes our pid as the host sees it.
+ */
+static void run_start_hooks(char **env) {
+    const char *tmpl = get("state");
+    for (int i = 0; i < nrecs; i++) {
+        struct rec *r = &recs[i];
+        if (strcmp(r->key, "starthook")) continue;
+        int argc = atoi(r->a[1]);
+        char **argv = &r->a[2];
+        char **henv = &r->a[2 + argc];
+        char *saved = argv[argc];
+        argv[argc] = NULL; /* the env list follows; r->a is NULL-terminated after it */
+        char state[8192] = "";
+        const char *m = tmpl ? strstr(tmpl, "\"pid\":-1") : NULL;
+        if (m) snprintf(state, sizeof state, "%.*s\"pid\":%s%s", (int)(m - tmpl), tmpl, host_pid, m + 8);
+        int p[2];
+        if (pipe2(p, O_CLOEXEC) < 0) { perror("jvirt: startContainer hook pipe"); _exit(1); }
+        pid_t pid = fork();
+        if (pid == 0) {
+            dup2(p[0], 0);
+            execve(r->a[0], argc > 0 ? argv : (char *[]){ r->a[0], NULL }, henv[0] ? henv : env);
+            fprintf(stderr, "jvirt: startContainer hook %s: %s\n", r->a[0], strerror(errno));
+            _exit(127);
+        }
+        close(p[0]);
+        if (write(p[1], state, strlen(state)) < 0) { /* a hook need not read its stdin */ }
+        close(p[1]);
+        int status = 0;
+        while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+        argv[argc] = saved;
+        if (pid < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+            fprintf(stderr, "jvirt: startContainer hook %s failed (status %d); the container stops\n", r->a[0], status);
+            _exit(1);
+        }
+    }
+}
+
 static void container_child(int userns, int consock, int fifofd) {
-    char go;
-    if (read(syncfd, &go, 1) != 1) _exit(1); /* the parent has written the id maps */
+    read_go(); /* the parent has written the id maps */
     if (userns) {
         if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0) DIE_ERRNO("become root in", "user namespace");
     }
@@ -703,8 +758,7 @@ int main(int argc, char **argv) {
         close(ctlfd);
         ctlfd = -1;
         if (exec_mode) {
-            char go;
-            if (read(syncfd, &go, 1) != 1) _exit(1);
+            read_go();
             finish_process(0, consock, "/dev/ptmx", -1);
         }
         container_child((flags & CLONE_NEWUSER) != 0, consock, fifofd);
@@ -713,7 +767,9 @@ int main(int argc, char **argv) {
     close(sp[1]);
     if (consock >= 0) close(consock);
     if (flags & CLONE_NEWUSER) write_id_maps(child);
-    write_all(sp[0], "g", 1);
+    char go[24];
+    int golen = snprintf(go, sizeof go, "g%d\n", child);
+    write_all(sp[0], go, golen);
     parent_report_and_wait(sp[0], child, !strcmp(mode, "run") || (exec_mode && !find("detach")));
     return 0;
 }

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** Turns a checked Spec into the helper's records: every decision made here, none left to C. */
 final class Bundle {
@@ -13,7 +14,7 @@ final class Bundle {
     /** The devices every container gets (runc's defaults), bound from the host's /dev. */
     static final List<String> DEFAULT_DEVICES = List.of("/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom", "/dev/tty");
 
-    static Helper records(Spec spec, String mode, Containers.CreateOptions o, List<Path> cgDirs, Path fifo) {
+    static Helper records(String id, Spec spec, String mode, Containers.CreateOptions o, List<Path> cgDirs, Path fifo) {
         Helper h = new Helper();
         h.add("mode", mode);
         h.add("preserve", o.preserveFds());
@@ -84,6 +85,26 @@ final class Bundle {
         }
         if (o.consoleSocket() != null && spec.process().terminal()) h.add("console", o.consoleSocket());
         if (fifo != null) h.add("fifo", fifo);
+        {
+            List<Spec.Hook> start = spec.hooks().getOrDefault("startContainer", List.of());
+            if (!start.isEmpty()) {
+                // the helper puts in its pid as the host sees it
+                Map<String, Object> state = new java.util.LinkedHashMap<>();
+                state.put("ociVersion", spec.ociVersion());
+                state.put("id", id);
+                state.put("status", "created");
+                state.put("pid", -1L);
+                state.put("bundle", o.bundle().toAbsolutePath().normalize().toString());
+                state.put("annotations", spec.annotations());
+                h.add("state", Json.write(state));
+                for (Spec.Hook hook : start) {
+                    List<Object> a = new ArrayList<>(List.of(hook.path(), hook.args().size()));
+                    a.addAll(hook.args());
+                    a.addAll(hook.env());
+                    h.add("starthook", a.toArray());
+                }
+            }
+        }
         h.process(spec.process());
         if (spec.linux().seccomp() != null) h.add("seccomp", Seccomp.assemble(spec.linux().seccomp()));
         return h;

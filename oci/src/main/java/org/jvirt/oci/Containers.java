@@ -90,7 +90,7 @@ public final class Containers {
             boolean create = mode.equals("create");
             cgDirs = Cgroups.create(cgPath, spec.linux().resources());
             Trace.mark("cgroups made");
-            Helper h = Bundle.records(spec, mode, o, cgDirs, create ? dir.resolve(State.FIFO) : null);
+            Helper h = Bundle.records(id, spec, mode, o, cgDirs, create ? dir.resolve(State.FIFO) : null);
             Trace.mark("records built");
             Helper.Started started = h.start();
             Trace.mark("helper started");

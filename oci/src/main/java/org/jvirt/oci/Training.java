@@ -27,7 +27,7 @@ public final class Training {
                             List.of(Map.of("index", 1L, "value", 0L, "op", "SCMP_CMP_GT"))))));
             Files.writeString(tmp.resolve("bundle/config.json"), Json.write(config));
             Spec spec = Spec.load(tmp.resolve("bundle"));
-            Bundle.records(spec, "create", new Containers.CreateOptions(tmp.resolve("bundle"), null, null, false, 0),
+            Bundle.records("training", spec, "create", new Containers.CreateOptions(tmp.resolve("bundle"), null, null, false, 0),
                     List.of(rootfs), tmp.resolve("fifo"));
             State st = new State("training", 1, State.startTime(1), tmp.toString(), rootfs.toString(), "now", "/jvirt/training",
                     List.of(), Map.of(), List.of(), "1.0.2");

@@ -42,10 +42,15 @@ class SecurityTest {
             for (String kind : List.of("prestart", "createRuntime", "createContainer", "poststart", "poststop")) {
                 hooks.put(kind, List.of(Map.of("path", "/bin/sh", "args", List.of("sh", "-c", "cat > " + f.out.resolve(kind + ".json")))));
             }
+            // startContainer runs inside the container: its path and /out are the container's
+            hooks.put("startContainer", List.of(Map.of("path", "/bin/sh", "args", List.of("sh", "-c", "cat > /out/startContainer.json")),
+                    Map.of("path", "/bin/sh", "args", List.of("sh", "-c", "hostname > /out/hook-hostname"))));
             c.put("hooks", hooks);
+            c.put("hostname", "hooked-box");
             f.write(c);
             assertEquals(0, f.run("hooked"), f.lastErr);
-            for (String kind : List.of("prestart", "createRuntime", "createContainer", "poststart", "poststop")) {
+            assertEquals("hooked-box", f.read("hook-hostname"), "startContainer runs in the container's namespaces");
+            for (String kind : List.of("prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop")) {
                 String s = f.read(kind + ".json");
                 assertTrue(s.contains("\"id\":\"hooked\"") && s.contains("\"bundle\":"), kind + ": " + s);
             }
