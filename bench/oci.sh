@@ -53,4 +53,8 @@ for m in run create start delete; do
   awk -v m="$m" -v r="$(median < "$work/runc.$m")" -v j="$(median < "$work/jvirt.$m")" \
     'BEGIN { printf "ratio jvirt/runc %-7s %.1fx\n", m, j / r }'
 done
+# The floor under every JVM-bound operation: the runtime's JVM starting and printing its version.
+: > "$work/floor"
+for i in $(seq "$runs"); do t0=$(ms); oci/bin/jvirt-runc --version >/dev/null; t1=$(ms); echo $((t1 - t0)) >> "$work/floor"; done
+echo "jvirt-runc --version (JVM start-up floor): $(median < "$work/floor") ms; load average $(cut -d' ' -f1 /proc/loadavg)"
 echo "target: start-to-exit within 2x of runc; waiting process under 2048 KiB RSS"
