@@ -147,25 +147,38 @@ static void write_file(const char *path, const char *data) {
 /*
  * Opens PATH inside the root ROOTFD, resolving every component as if ROOTFD were "/": a symlink
  * in the container's root filesystem cannot lead a mount or a device out of it onto the host.
- * Missing components are made as directories, the last as a directory or (FILE) an empty file.
+ * Missing components are made as directories, the last as a directory or (FILE) an empty file; a
+ * dangling symlink on the way is followed by making its target, still inside the root.
  */
-static int open_in_root(int rootfd, const char *path, int create, int file) {
+static int open_in_root_depth(int rootfd, const char *path, int create, int file, int depth) {
     struct open_how how = { .flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
     int fd = syscall(SYS_openat2, rootfd, path, &how, sizeof how);
     if (fd >= 0 || errno != ENOENT || !create) return fd;
+    if (depth > 40) { errno = ELOOP; return -1; }
     char *copy = strdup(path);
     char *slash = strrchr(copy, '/');
-    int parent;
-    const char *name;
-    if (slash && slash != copy) {
+    const char *parent_path = "/", *name = copy;
+    if (slash) {
         *slash = 0;
-        parent = open_in_root(rootfd, copy, 1, 0);
+        if (*copy) parent_path = copy;
         name = slash + 1;
-    } else {
-        parent = dup(rootfd);
-        name = slash ? slash + 1 : copy;
     }
+    int parent = open_in_root_depth(rootfd, parent_path, 1, 0, depth + 1);
     if (parent < 0) { free(copy); return -1; }
+    char target[4096];
+    ssize_t tl = readlinkat(parent, name, target, sizeof target - 1);
+    if (tl > 0) {
+        /* a dangling symlink: make what it points to, resolved (again) within the root */
+        target[tl] = 0;
+        char *next = malloc(strlen(parent_path) + tl + 2);
+        if (target[0] == '/') strcpy(next, target);
+        else sprintf(next, "%s/%s", parent_path, target);
+        close(parent);
+        free(copy);
+        fd = open_in_root_depth(rootfd, next, 1, file, depth + 1);
+        free(next);
+        return fd;
+    }
     int rc = file ? mknodat(parent, name, S_IFREG | 0644, 0) : mkdirat(parent, name, 0755);
     if (rc < 0 && errno != EEXIST) { close(parent); free(copy); return -1; }
     how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_SYMLINKS;
@@ -173,6 +186,10 @@ static int open_in_root(int rootfd, const char *path, int create, int file) {
     close(parent);
     free(copy);
     return fd;
+}
+
+static int open_in_root(int rootfd, const char *path, int create, int file) {
+    return open_in_root_depth(rootfd, path, create, file, 0);
 }
 
 static char *fdpath(int fd) {

@@ -91,4 +91,15 @@ class BadInputTest {
             assertFails(f, "x", "invalid container id", "create", "../x");
         }
     }
+
+    @Test
+    void errorsGoToTheLogFileAsConmonReadsThem() throws Exception {
+        try (Fixture f = new Fixture()) {
+            java.nio.file.Path log = f.dir.resolve("log.json");
+            assertEquals(1, f.oci("--log", log.toString(), "--log-format=json", "state", "ghost"));
+            Obj line = Obj.root(Json.parse(Files.readString(log).strip(), "log"), "log");
+            assertEquals("error", line.str("level", ""));
+            assertEquals("container ghost does not exist", line.str("msg", ""));
+        }
+    }
 }

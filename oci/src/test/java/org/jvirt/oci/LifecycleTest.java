@@ -93,6 +93,38 @@ class LifecycleTest {
         }
     }
 
+    @Test
+    void theRuntimeExecutableStartsWithoutAJvm() throws Exception {
+        try (Fixture f = new Fixture()) {
+            f.write(f.config("echo started > /out/started; exec sleep 30"));
+            assertEquals(0, f.oci("create", "--bundle", f.bundle.toString(), "fast"), f.lastErr);
+            assertTrue(Files.exists(f.root.resolve("fast/start.fast")));
+            java.nio.file.Path exe = java.nio.file.Path.of("bin/jvirt-runc").toAbsolutePath();
+            Process p = new ProcessBuilder(exe.toString(), "--root", f.root.toString(), "start", "fast").inheritIO().start();
+            assertTrue(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
+            assertEquals(0, p.exitValue());
+            assertEquals("running", f.status("fast"));
+            waitFor(() -> Files.exists(f.out.resolve("started")));
+            assertFalse(Files.exists(f.root.resolve("fast/start.fast")));
+        }
+    }
+
+    @Test
+    void killSendsAnySignal() throws Exception {
+        try (Fixture f = new Fixture()) {
+            f.write(f.config("trap 'echo got > /out/usr1; exit 0' USR1; while true; do sleep 0.1; done"));
+            assertEquals(0, f.oci("run", "--detach", "--bundle", f.bundle.toString(), "sig"), f.lastErr);
+            assertEquals(0, f.oci("kill", "sig", "SIGUSR1"), f.lastErr);
+            waitFor(() -> Files.exists(f.out.resolve("usr1")));
+            waitFor(() -> f.status("sig").equals("stopped"));
+            assertEquals(1, f.oci("kill", "sig", "TERM"));
+            assertTrue(f.lastErr.contains("not running"), f.lastErr);
+            assertEquals(1, f.oci("kill", "sig", "NOSUCH"));
+            assertTrue(f.lastErr.contains("unknown signal"), f.lastErr);
+            assertEquals(0, f.oci("delete", "sig"), f.lastErr);
+        }
+    }
+
     static void waitFor(java.util.function.BooleanSupplier cond) throws InterruptedException {
         for (int i = 0; i < 500 && !cond.getAsBoolean(); i++) Thread.sleep(10);
         assertTrue(cond.getAsBoolean(), "timed out waiting");

@@ -80,4 +80,22 @@ class SecurityTest {
             assertEquals("/bin/busybox", f.read("exe"));
         }
     }
+
+    @Test
+    void symlinksInTheRootfsCannotLeadMountsOut() throws Exception {
+        try (Fixture f = new Fixture()) {
+            java.nio.file.Path host = Files.createDirectories(f.dir.resolve("host-target"));
+            Files.createSymbolicLink(f.rootfs.resolve("abs"), host);                      // absolute: resolved inside the root
+            Files.createSymbolicLink(f.rootfs.resolve("up"), java.nio.file.Path.of("../../../.."));  // climbs no higher than the root
+            Map<String, Object> c = f.config("ls -d " + host + "/sub /sub2 > /out/inside 2>&1");
+            List<Object> mounts = Fixture.mounts(c);
+            mounts.add(Map.of("destination", "/abs/sub", "type", "tmpfs", "source", "tmpfs", "options", List.of()));
+            mounts.add(Map.of("destination", "/up/sub2", "type", "tmpfs", "source", "tmpfs", "options", List.of()));
+            f.write(c);
+            assertEquals(0, f.run("links"), f.lastErr);
+            assertTrue(!Files.exists(host.resolve("sub")), "a mount followed a symlink onto the host");
+            assertTrue(!Files.exists(f.dir.resolve("sub2")) && !Files.exists(f.bundle.resolve("sub2")), "a mount climbed out with ..");
+            assertTrue(f.read("inside").contains(host + "/sub") && f.read("inside").contains("/sub2"), f.read("inside"));
+        }
+    }
 }
