@@ -621,6 +621,10 @@ static void take_fds_from_jvm(pid_t jvm, int preserve) {
     if (ctlfd < 0) { ctlfd = 1; DIE_ERRNO("move the reply pipe", ""); }
     int pidfd = syscall(SYS_pidfd_open, jvm, 0);
     if (pidfd < 0) DIE_ERRNO("pidfd_open of the runtime", "");
+    /* above the descriptors being filled in, like the reply pipe */
+    int high = fcntl(pidfd, F_DUPFD_CLOEXEC, from);
+    close(pidfd);
+    pidfd = high;
     int wanted[] = { 0, 1 };
     for (int k = 0; k < 2 + preserve; k++) {
         int fd = k < 2 ? wanted[k] : 3 + (k - 2);

@@ -78,6 +78,9 @@ class SecurityTest {
             // 0-2, and 3 is ls's own directory
             assertEquals(List.of("0", "1", "2", "3"), List.of(f.read("fds").split("\\s+")));
             assertEquals("/bin/busybox", f.read("exe"));
+            // --preserve-fds 2: the runtime's descriptors 3 and 4 are passed on, and no others
+            assertEquals(0, f.oci("run", "--preserve-fds", "2", "--bundle", f.bundle.toString(), "fds2"), f.lastErr);
+            assertEquals(List.of("0", "1", "2", "3", "4", "5"), List.of(f.read("fds").split("\\s+")));
         }
     }
 
