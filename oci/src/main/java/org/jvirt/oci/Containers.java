@@ -207,6 +207,13 @@ public final class Containers {
     /** delete: removes a stopped (or, with force, any) container: its processes, cgroup and state. */
     public void delete(String id, boolean force) {
         Trace.mark("delete");
+        checkId(id);
+        Path dir = State.dir(root, id);
+        if (!State.exists(root, id) && Files.isDirectory(dir) && !Files.exists(dir.resolve(State.FIFO))) {
+            // a create that was killed before it wrote its state: nothing runs, only the directory is left
+            deleteTree(dir);
+            return;
+        }
         State st = State.load(root, id);
         String status = st.status(root);
         if (status.equals("running") && !force)

@@ -28,6 +28,8 @@ class LifecycleTest {
             long rssKb = Files.readAllLines(Path.of("/proc", Integer.toString(pid), "status")).stream()
                     .filter(l -> l.startsWith("VmRSS:")).map(l -> Long.parseLong(l.replaceAll("\\D", ""))).findFirst().orElseThrow();
             assertTrue(rssKb < 2048, "the waiting process uses " + rssKb + " KiB");
+            // it runs from a sealed in-memory copy: nothing on the host to overwrite through /proc/PID/exe
+            assertTrue(Files.readSymbolicLink(Path.of("/proc", Integer.toString(pid), "exe")).toString().contains("memfd:jvirt-nsexec"));
             assertTrue(Fixture.cgroupDirs("life").size() > 0, "the cgroup exists before start");
             assertTrue(Files.readString(Fixture.cgroupDirs("life").getFirst().resolve("cgroup.procs")).contains(Integer.toString(pid)),
                     "the waiting process is already in the container's cgroup");

@@ -73,11 +73,15 @@ class SecurityTest {
     @Test
     void noHostDescriptorsAndNoRuntimeExecutableInside() throws Exception {
         try (Fixture f = new Fixture()) {
-            f.write(f.config("ls /proc/self/fd > /out/fds; readlink /proc/1/exe > /out/exe"));
+            f.write(f.config("ls /proc/self/fd > /out/fds; readlink /proc/1/exe > /out/exe;"
+                    + " grep -E '^(CapEff|CapBnd|NoNewPrivs)' /proc/self/status > /out/status"));
             assertEquals(0, f.run("fds"), f.lastErr);
             // 0-2, and 3 is ls's own directory
             assertEquals(List.of("0", "1", "2", "3"), List.of(f.read("fds").split("\\s+")));
             assertEquals("/bin/busybox", f.read("exe"));
+            // runc spec's defaults: AUDIT_WRITE, KILL and NET_BIND_SERVICE only, and no_new_privs
+            assertEquals(List.of("CapEff:", "0000000020000420", "CapBnd:", "0000000020000420", "NoNewPrivs:", "1"),
+                    List.of(f.read("status").split("\\s+")));
             // --preserve-fds 2: the runtime's descriptors 3 and 4 are passed on, and no others
             assertEquals(0, f.oci("run", "--preserve-fds", "2", "--bundle", f.bundle.toString(), "fds2"), f.lastErr);
             assertEquals(List.of("0", "1", "2", "3", "4", "5"), List.of(f.read("fds").split("\\s+")));
