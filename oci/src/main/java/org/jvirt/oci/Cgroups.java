@@ -135,6 +135,7 @@ final class Cgroups {
                 if (r.cpus() != null && !r.cpus().isEmpty()) write(d.resolve("cpuset.cpus"), r.cpus());
                 if (r.mems() != null && !r.mems().isEmpty()) write(d.resolve("cpuset.mems"), r.mems());
             }
+            case "devices" -> devices(d, r.devices());
             case "blkio" -> {
                 // only with a proportional I/O scheduler (BFQ) does the kernel offer a weight
                 if (r.blkioWeight() != null) optional(d.resolve("blkio.weight"), r.blkioWeight().toString());
@@ -142,6 +143,52 @@ final class Cgroups {
             }
             default -> {}
         }
+    }
+
+    /**
+     * The v1 devices controller: the config's rules in order (runc spec starts with "deny all"),
+     * then what every container needs, as runc allows it: the default devices, ptys, tun, and mknod
+     * of any node (opening one still needs an allow rule). v2 needs an eBPF program instead, which
+     * jvirt does not load: there the rules are not enforced (see docs/architecture.md).
+     */
+    private static void devices(Path d, List<Spec.DeviceRule> rules) {
+        if (rules.isEmpty()) return;
+        for (Spec.DeviceRule rule : rules) write(d.resolve(rule.allow() ? "devices.allow" : "devices.deny"), rule.line());
+        for (String always : List.of("c *:* m", "b *:* m", "c 1:3 rwm", "c 1:5 rwm", "c 1:7 rwm", "c 1:8 rwm", "c 1:9 rwm",
+                "c 5:0 rwm", "c 5:1 rwm", "c 5:2 rwm", "c 136:* rwm", "c 10:200 rwm")) {
+            write(d.resolve("devices.allow"), always);
+        }
+    }
+
+    /** pause and resume: the freezer (v1 freezer.state, v2 cgroup.freeze); returns once it has taken effect. */
+    static void freeze(List<Path> dirs, boolean frozen) {
+        for (Path d : dirs) {
+            Path v1 = d.resolve("freezer.state"), v2 = d.resolve("cgroup.freeze");
+            if (Files.exists(v1)) {
+                write(v1, frozen ? "FROZEN" : "THAWED");
+                for (int i = 0; i < 500 && !read(v1).trim().equals(frozen ? "FROZEN" : "THAWED"); i++) sleep(2);
+                return;
+            }
+            if (Files.exists(v2) && unified()) {
+                write(v2, frozen ? "1" : "0");
+                for (int i = 0; i < 500 && !read(d.resolve("cgroup.events")).contains("frozen " + (frozen ? 1 : 0)); i++) sleep(2);
+                return;
+            }
+        }
+        throw new OciError("no freezer cgroup for this container; the kernel's freezer controller is needed to pause");
+    }
+
+    static boolean frozen(List<Path> dirs) {
+        for (Path d : dirs) {
+            Path v1 = d.resolve("freezer.state"), v2 = d.resolve("cgroup.events");
+            try {
+                if (Files.exists(v1)) return !Files.readString(v1).trim().equals("THAWED");
+                if (Files.exists(d.resolve("cgroup.freeze")) && unified()) return Files.readString(v2).contains("frozen 1");
+            } catch (IOException gone) {
+                return false;
+            }
+        }
+        return false;
     }
 
     private static String limit(long v) {

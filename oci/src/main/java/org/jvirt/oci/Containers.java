@@ -218,6 +218,7 @@ public final class Containers {
         String status = st.status(root);
         if (status.equals("running") && !force)
             throw new OciError("cannot delete container " + id + " that is running; stop it first or use --force");
+        if (status.equals("paused")) Cgroups.freeze(dirs(st), false); // frozen processes cannot die
         if (st.alive()) {
             Signals.kill(st.pid(), 9);
             for (int i = 0; i < 500 && st.alive(); i++) Cgroups.sleep(2);
@@ -249,6 +250,15 @@ public final class Containers {
             for (int p : pids) Signals.kill(p, 9);
             Cgroups.sleep(2);
         }
+    }
+
+    /** pause and resume: freeze and thaw every process of the container. */
+    public void pause(String id, boolean pause) {
+        State st = State.load(root, id);
+        String status = st.status(root);
+        if (!status.equals(pause ? "running" : "paused"))
+            throw new OciError("cannot " + (pause ? "pause" : "resume") + " container " + id + ": it is " + status);
+        Cgroups.freeze(dirs(st), pause);
     }
 
     public List<Map<String, Object>> list() {

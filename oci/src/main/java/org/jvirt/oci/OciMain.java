@@ -194,7 +194,8 @@ public final class OciMain {
                     throw new OciError("cannot write " + f + ": " + e.getMessage());
                 }
             }
-            case "pause", "resume", "update", "checkpoint", "restore", "events" ->
+            case "pause", "resume" -> c.pause(only(cmd, p, 1).getFirst(), cmd.equals("pause"));
+            case "update", "checkpoint", "restore", "events" ->
                     throw new OciError("'" + cmd + "' is not supported by jvirt's runtime yet");
             default -> throw new OciError("unknown command '" + cmd + "'; see 'jvirt oci --help'");
         }
@@ -285,6 +286,7 @@ public final class OciMain {
               create --bundle DIR [--pid-file F] [--console-socket S] [--no-pivot] [--preserve-fds N] ID
               start ID            state ID            kill [--all] ID [SIGNAL]
               delete [--force] ID run [create's options] [--detach] ID
+              pause ID            resume ID
               list [--format table|json] [-q]         ps [--format json] ID
               exec [--process F | COMMAND...] [--detach] [--tty] [--pid-file F] [--console-socket S] ID
               features            spec [--bundle DIR] --version

@@ -31,7 +31,7 @@ public final class QuickRun {
         @SuppressWarnings("unchecked") List<Object> ns = new ArrayList<>((List<Object>) linux.get("namespaces"));
         if (o.net().equals("host")) ns.removeIf(n -> ((Map<?, ?>) n).get("type").equals("network"));
         linux.put("namespaces", ns);
-        Map<String, Object> res = new java.util.LinkedHashMap<>();
+        @SuppressWarnings("unchecked") Map<String, Object> res = new java.util.LinkedHashMap<>((Map<String, Object>) linux.get("resources"));
         if (o.memory() != null) res.put("memory", Map.of("limit", o.memory(), "swap", o.memory()));
         if (o.pids() != null) res.put("pids", Map.of("limit", o.pids()));
         linux.put("resources", res);

@@ -28,9 +28,15 @@ public record Spec(String ociVersion, Process process, Path rootfs, boolean root
     public record Namespace(String type, String path) {}
     public record IdMap(long containerId, long hostId, long size) {}
     public record Device(String path, String type, long major, long minor, long fileMode, long uid, long gid) {}
+    /** A linux.resources.devices rule: "c 1:3 rwm" allowed or denied; null major/minor mean any. */
+    public record DeviceRule(boolean allow, String type, Long major, Long minor, String access) {
+        String line() {
+            return type + " " + (major == null || major < 0 ? "*" : major) + ":" + (minor == null || minor < 0 ? "*" : minor) + " " + access;
+        }
+    }
     public record Resources(Long memoryLimit, Long memoryReservation, Long memorySwap, Long cpuShares,
-            Long cpuQuota, Long cpuPeriod, String cpus, String mems, Long pidsLimit, Long blkioWeight) {
-        static final Resources NONE = new Resources(null, null, null, null, null, null, null, null, null, null);
+            Long cpuQuota, Long cpuPeriod, String cpus, String mems, Long pidsLimit, Long blkioWeight, List<DeviceRule> devices) {
+        static final Resources NONE = new Resources(null, null, null, null, null, null, null, null, null, null, List.of());
     }
     public record Linux(List<Namespace> namespaces, List<IdMap> uidMappings, List<IdMap> gidMappings,
             List<Device> devices, String cgroupsPath, Resources resources, String rootfsPropagation,
@@ -139,7 +145,18 @@ public record Spec(String ociVersion, Process process, Path rootfs, boolean root
         return new Resources(m == null ? null : m.num("limit"), m == null ? null : m.num("reservation"),
                 m == null ? null : m.num("swap"), c == null ? null : c.num("shares"), c == null ? null : c.num("quota"),
                 c == null ? null : c.num("period"), c == null ? null : c.str("cpus", null), c == null ? null : c.str("mems", null),
-                p == null ? null : p.num("limit"), b == null ? null : b.num("weight"));
+                p == null ? null : p.num("limit"), b == null ? null : b.num("weight"), deviceRules(r));
+    }
+
+    private static List<DeviceRule> deviceRules(Obj r) {
+        List<DeviceRule> out = new ArrayList<>();
+        for (Obj d : r.objs("devices")) {
+            String type = d.str("type", "a"), access = d.str("access", "rwm");
+            if (!List.of("a", "c", "b").contains(type)) throw d.error("type", "is \"" + type + "\"; use a, c or b");
+            if (access.isEmpty() || !access.matches("[rwm]+")) throw d.error("access", "is \"" + access + "\"; use letters of rwm");
+            out.add(new DeviceRule(d.bool("allow"), type, d.num("major"), d.num("minor"), access));
+        }
+        return out;
     }
 
     /** True when the config asks for a new namespace of TYPE (not one joined by path). */

@@ -76,10 +76,11 @@ record State(String id, int pid, long startTime, String bundle, String rootfs, S
         }
     }
 
-    /** created, running or stopped. */
+    /** created, running, paused or stopped. */
     String status(Path root) {
         if (!alive()) return "stopped";
-        return Files.exists(dir(root, id).resolve(FIFO)) ? "created" : "running";
+        if (Files.exists(dir(root, id).resolve(FIFO))) return "created";
+        return Cgroups.frozen(cgroupDirs.stream().map(Path::of).toList()) ? "paused" : "running";
     }
 
     boolean alive() {

@@ -127,6 +127,33 @@ class LifecycleTest {
         }
     }
 
+    @Test
+    void pauseAndResumeFreezeTheContainer() throws Exception {
+        try (Fixture f = new Fixture()) {
+            f.write(f.config("i=0; while true; do i=$((i+1)); echo $i > /out/count; done"));
+            assertEquals(0, f.oci("run", "--detach", "--bundle", f.bundle.toString(), "frozen"), f.lastErr);
+            waitFor(() -> Files.exists(f.out.resolve("count")));
+            assertEquals(0, f.oci("pause", "frozen"), f.lastErr);
+            assertEquals("paused", f.status("frozen"));
+            String before = f.read("count");
+            Thread.sleep(300);
+            assertEquals(before, f.read("count"), "nothing runs while paused");
+            assertEquals(1, f.oci("pause", "frozen"));
+            assertEquals(0, f.oci("resume", "frozen"), f.lastErr);
+            assertEquals("running", f.status("frozen"));
+            waitFor(() -> {
+                try {
+                    return !f.read("count").equals(before);
+                } catch (java.io.IOException e) {
+                    return false;
+                }
+            });
+            assertEquals(0, f.oci("pause", "frozen"), f.lastErr);
+            assertEquals(0, f.oci("delete", "--force", "frozen"), "a paused container can be deleted: " + f.lastErr);
+            assertEquals(List.of(), Fixture.cgroupDirs("frozen"));
+        }
+    }
+
     static void waitFor(java.util.function.BooleanSupplier cond) throws InterruptedException {
         for (int i = 0; i < 500 && !cond.getAsBoolean(); i++) Thread.sleep(10);
         assertTrue(cond.getAsBoolean(), "timed out waiting");

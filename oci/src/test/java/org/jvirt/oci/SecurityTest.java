@@ -105,4 +105,20 @@ class SecurityTest {
             assertTrue(f.read("inside").contains(host + "/sub") && f.read("inside").contains("/sub2"), f.read("inside"));
         }
     }
+
+    @Test
+    void theDevicesCgroupRefusesNodesTheConfigDoesNotAllow() throws Exception {
+        try (Fixture f = new Fixture()) {
+            // even with CAP_MKNOD, a node made inside cannot be opened unless a rule allows it
+            Map<String, Object> c = f.config("mknod /dev/fuse-made c 10 229 && echo made > /out/made;"
+                    + " cat /dev/fuse-made 2> /out/err; echo x > /dev/null && echo null-ok > /out/null");
+            @SuppressWarnings("unchecked") Map<String, Object> caps = (Map<String, Object>) Fixture.obj(c, "process").get("capabilities");
+            for (String set : List.of("bounding", "effective", "permitted")) caps.put(set, List.of("CAP_MKNOD", "CAP_KILL"));
+            f.write(c);
+            assertEquals(0, f.run("devices"), f.lastErr);
+            assertEquals("made", f.read("made"));
+            assertTrue(f.read("err").contains("Operation not permitted"), f.read("err"));
+            assertEquals("null-ok", f.read("null"));
+        }
+    }
 }
