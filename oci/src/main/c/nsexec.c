@@ -446,7 +446,6 @@ static void finish_process(int userns_nosetgroups, int consock, const char *ptmx
     _exit(127);
 }
 
-/* The container's first process: new namespaces already entered; builds the root and execs. */
 /* The container process's pid as the host sees it (for the startContainer hooks' state), from the parent. */
 static char host_pid[24] = "0";
 
@@ -500,6 +499,7 @@ static void run_start_hooks(char **env) {
     }
 }
 
+/* The container's first process: new namespaces already entered; builds the root and execs. */
 static void container_child(int userns, int consock, int fifofd) {
     read_go(); /* the parent has written the id maps */
     if (userns) {
