@@ -145,8 +145,10 @@ public final class Containers {
 
     /** start: opens exec.fifo, which lets the waiting process exec the user's program. */
     public void start(String id) {
+        Trace.mark("start");
         State st = State.load(root, id);
         String status = st.status(root);
+        Trace.mark("state loaded");
         if (!status.equals("created")) throw new OciError("cannot start container " + id + ": it is " + status + ", not created");
         Path fifo = State.dir(root, id).resolve(State.FIFO);
         // The waiting process is blocked opening the fifo for writing; our open lets it write one
@@ -171,6 +173,7 @@ public final class Containers {
         }
         watchdog.interrupt();
         if (b < 0) throw new OciError("container " + id + " exited before it could start");
+        Trace.mark("fifo read");
         try {
             Files.deleteIfExists(State.dir(root, id).resolve("start.fast"));
             Files.deleteIfExists(fifo);
@@ -179,6 +182,7 @@ public final class Containers {
         }
         Spec spec = bundleSpec(st);
         if (spec != null) Hooks.run("poststart", spec.hooks().get("poststart"), st.oci(root));
+        Trace.mark("poststart hooks run");
     }
 
     /** The bundle's config again (for hooks and exec); null when the bundle has gone. */
