@@ -41,7 +41,7 @@ final class Bundle {
                 if (p == null) throw new OciError("config.json: linux.rootfsPropagation is \"" + prop + "\"; use e.g. rprivate, rslave or rshared");
                 h.add("rootprop", p | Flags.MS_REC);
             }
-            Path bundle = Path.of(spec.rootfs().toString()).getParent();
+            Path bundle = o.bundle().toAbsolutePath().normalize();
             for (Spec.Mount m : spec.mounts()) {
                 Flags.MountFlags f = Flags.mount(m);
                 String src = m.source();

@@ -39,7 +39,7 @@ final class Cgroups {
             String acc = "";
             for (String d : dash) {
                 acc = acc.isEmpty() ? d : acc + "-" + d;
-                if (!acc.equals("-")) p.append('/').append(acc).append(".slice");
+                p.append('/').append(acc).append(".slice");
             }
             return p + "/" + parts[1] + "-" + parts[2] + ".scope";
         }

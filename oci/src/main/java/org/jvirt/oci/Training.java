@@ -11,7 +11,8 @@ import java.util.Map;
 /**
  * The build's training run for the JVM's AOT cache (oci/target/jvirt-oci.aot): it goes through the
  * code paths of create, start, state and delete without making a container, so that the runtime
- * executable starts with those classes already loaded and linked.
+ * executable starts with those classes already loaded and linked. (Built as root, its run and
+ * create make a cgroup /jvirt/jvirt-training-PID and remove it when the stand-in helper fails.)
  */
 public final class Training {
     private Training() {}
