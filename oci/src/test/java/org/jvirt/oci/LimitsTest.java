@@ -38,10 +38,12 @@ class LimitsTest {
             f.write(c);
             assertEquals(0, f.oci("run", "--detach", "--bundle", f.bundle.toString(), "bomb"), f.lastErr);
             Path pids = Cgroups.dirs("/jvirt/bomb").stream().filter(d -> d.toString().contains("/pids/")).findFirst().orElseThrow();
-            Thread.sleep(1500);
+            // wait (up to 10 s on a loaded machine) until the bomb has hit the limit, then look
+            for (int i = 0; i < 1000 && !Files.readString(pids.resolve("pids.events")).matches("(?s)max [1-9].*"); i++) Thread.sleep(10);
+            assertTrue(Files.readString(pids.resolve("pids.events")).matches("(?s)max [1-9].*"), "the limit was hit");
+            Thread.sleep(200);
             long current = Long.parseLong(Files.readString(pids.resolve("pids.current")).trim());
             assertTrue(current <= 32, "pids.current " + current);
-            assertTrue(Files.readString(pids.resolve("pids.events")).matches("(?s)max [1-9].*"), "the limit was hit");
             // the host still forks
             Process p = new ProcessBuilder("true").start();
             assertTrue(p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0);
