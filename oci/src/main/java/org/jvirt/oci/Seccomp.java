@@ -47,7 +47,7 @@ final class Seccomp {
 
     /** The filter as the bytes of a struct sock_filter array, in hex. */
     static String assemble(Obj s) {
-        int dflt = action(s, s.str("defaultAction", null), s.num("defaultErrnoRet"));
+        int dflt = action(s, "defaultAction", s.str("defaultAction", null), s.num("defaultErrnoRet"));
         for (String arch : s.strings("architectures")) {
             if (!List.of("SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32").contains(arch) && !arch.startsWith("SCMP_ARCH_"))
                 throw s.error("architectures", "has \"" + arch + "\", not a seccomp architecture");
@@ -59,7 +59,7 @@ final class Seccomp {
         prog.add(new Insn(RET_K, 0, 0, RET_KILL_PROCESS));
         Map<String, Integer> table = syscallTable();
         for (Obj rule : s.objs("syscalls")) {
-            int act = action(rule, rule.str("action", null), rule.num("errnoRet"));
+            int act = action(rule, "action", rule.str("action", null), rule.num("errnoRet"));
             List<Obj> args = rule.objs("args");
             for (String name : rule.strings("names")) {
                 Integer nr = table.get(name);
@@ -136,8 +136,8 @@ final class Seccomp {
         }
     }
 
-    private static int action(Obj o, String name, Long errnoRet) {
-        if (name == null) throw o.error("action", "is missing");
+    private static int action(Obj o, String field, String name, Long errnoRet) {
+        if (name == null) throw o.error(field, "is missing");
         int errno = errnoRet == null ? EPERM : (int) (long) errnoRet;
         return switch (name) {
             case "SCMP_ACT_KILL", "SCMP_ACT_KILL_THREAD" -> RET_KILL_THREAD;
@@ -147,7 +147,7 @@ final class Seccomp {
             case "SCMP_ACT_TRACE" -> RET_TRACE | (errno & 0xffff);
             case "SCMP_ACT_LOG" -> RET_LOG;
             case "SCMP_ACT_ALLOW" -> RET_ALLOW;
-            default -> throw o.error("action", "is \"" + name + "\", which jvirt does not support; use SCMP_ACT_ALLOW, ERRNO, KILL, KILL_PROCESS, TRAP, TRACE or LOG");
+            default -> throw o.error(field, "is \"" + name + "\", which jvirt does not support; use SCMP_ACT_ALLOW, ERRNO, KILL, KILL_PROCESS, TRAP, TRACE or LOG");
         };
     }
 }
