@@ -402,7 +402,7 @@ static char *find_executable(char **args, char **env) {
     return NULL;
 }
 
-static void run_start_hooks(char **env);
+static void run_hooks(const char *key, char **env);
 
 /* The process's own settings, common to the container's first process and to exec. */
 static void finish_process(int userns_nosetgroups, int consock, const char *ptmx, int fifofd) {
@@ -439,7 +439,7 @@ static void finish_process(int userns_nosetgroups, int consock, const char *ptmx
         close(w);
         close(fifofd);
     }
-    run_start_hooks(envp);
+    run_hooks("starthook", envp);
     if (nnp) install_seccomp();
     execve(exe, args->a, envp);
     fprintf(stderr, "jvirt: exec %s: %s\n", exe, strerror(errno));
@@ -461,14 +461,16 @@ static void read_go(void) {
 }
 
 /*
- * startContainer hooks: run inside the container (after start, before the user's program), with
- * the state on stdin. "state JSON" carries "pid":-1, which becomes our pid as the host sees it.
+ * Hooks run by the container's process itself, with the state on stdin ("state JSON" carries
+ * "pid":-1, which becomes our pid as the host sees it): KEY "createhook" for createContainer
+ * (in the container's namespaces before pivot_root, so their paths are the host's), "starthook"
+ * for startContainer (inside the container after start, before the user's program).
  */
-static void run_start_hooks(char **env) {
+static void run_hooks(const char *key, char **env) {
     const char *tmpl = get("state");
     for (int i = 0; i < nrecs; i++) {
         struct rec *r = &recs[i];
-        if (strcmp(r->key, "starthook")) continue;
+        if (strcmp(r->key, key)) continue;
         int argc = atoi(r->a[1]);
         char **argv = &r->a[2];
         char **henv = &r->a[2 + argc];
@@ -483,7 +485,7 @@ static void run_start_hooks(char **env) {
         if (pid == 0) {
             dup2(p[0], 0);
             execve(r->a[0], argc > 0 ? argv : (char *[]){ r->a[0], NULL }, henv[0] ? henv : env);
-            fprintf(stderr, "jvirt: startContainer hook %s: %s\n", r->a[0], strerror(errno));
+            fprintf(stderr, "jvirt: %s hook %s: %s\n", key, r->a[0], strerror(errno));
             _exit(127);
         }
         close(p[0]);
@@ -493,6 +495,7 @@ static void run_start_hooks(char **env) {
         while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
         argv[argc] = saved;
         if (pid < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+            if (!strcmp(key, "createhook")) die("createContainer hook %s failed (status %d)", r->a[0], status);
             fprintf(stderr, "jvirt: startContainer hook %s failed (status %d); the container stops\n", r->a[0], status);
             _exit(1);
         }
@@ -505,6 +508,11 @@ static void container_child(int userns, int consock, int fifofd) {
     if (userns) {
         if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0) DIE_ERRNO("become root in", "user namespace");
     }
+    /* the host name first, so that createContainer hooks already see it */
+    const char *h = get("hostname");
+    if (h && sethostname(h, strlen(h)) < 0) DIE_ERRNO("sethostname", h);
+    const char *d = get("domainname");
+    if (d && setdomainname(d, strlen(d)) < 0) DIE_ERRNO("setdomainname", d);
     const char *rootfs = get("rootfs");
     int newns = find("newns") != NULL;
     const char *ptmx = "/dev/ptmx";
@@ -522,6 +530,8 @@ static void container_child(int userns, int consock, int fifofd) {
             else if (!strcmp(r->key, "mknod")) dev_mknod(rootfd, r->a);
             else if (!strcmp(r->key, "symlink")) make_symlink(rootfd, r->a[0], r->a[1]);
         }
+        char *noenv[] = { NULL };
+        run_hooks("createhook", noenv);
         if (chdir(rootfs) < 0) DIE_ERRNO("chdir", rootfs);
         if (find("nopivot")) {
             if (mount(rootfs, "/", NULL, MS_MOVE, NULL) < 0) DIE_ERRNO("move rootfs to", "/");
@@ -536,10 +546,6 @@ static void container_child(int userns, int consock, int fifofd) {
         close(rootfd);
     }
     /* sysctls go in while /proc/sys is still writable; the read-only paths come next. */
-    const char *h = get("hostname");
-    if (h && sethostname(h, strlen(h)) < 0) DIE_ERRNO("sethostname", h);
-    const char *d = get("domainname");
-    if (d && setdomainname(d, strlen(d)) < 0) DIE_ERRNO("setdomainname", d);
     for (int i = 0; i < nrecs; i++)
         if (!strcmp(recs[i].key, "sysctl")) write_file(recs[i].a[0], recs[i].a[1]);
     if (newns) {

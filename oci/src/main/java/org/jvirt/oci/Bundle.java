@@ -85,23 +85,25 @@ final class Bundle {
         }
         if (o.consoleSocket() != null && spec.process().terminal()) h.add("console", o.consoleSocket());
         if (fifo != null) h.add("fifo", fifo);
-        {
-            List<Spec.Hook> start = spec.hooks().getOrDefault("startContainer", List.of());
-            if (!start.isEmpty()) {
-                // the helper puts in its pid as the host sees it
-                Map<String, Object> state = new java.util.LinkedHashMap<>();
-                state.put("ociVersion", spec.ociVersion());
-                state.put("id", id);
-                state.put("status", "created");
-                state.put("pid", -1L);
-                state.put("bundle", o.bundle().toAbsolutePath().normalize().toString());
-                state.put("annotations", spec.annotations());
-                h.add("state", Json.write(state));
-                for (Spec.Hook hook : start) {
+        // createContainer and startContainer run in the container's namespaces: the helper runs them
+        List<Spec.Hook> inside = new ArrayList<>(spec.hooks().getOrDefault("createContainer", List.of()));
+        inside.addAll(spec.hooks().getOrDefault("startContainer", List.of()));
+        if (!inside.isEmpty()) {
+            // the helper puts in its pid as the host sees it
+            Map<String, Object> state = new java.util.LinkedHashMap<>();
+            state.put("ociVersion", spec.ociVersion());
+            state.put("id", id);
+            state.put("status", "created");
+            state.put("pid", -1L);
+            state.put("bundle", o.bundle().toAbsolutePath().normalize().toString());
+            state.put("annotations", spec.annotations());
+            h.add("state", Json.write(state));
+            for (String kind : List.of("createContainer", "startContainer")) {
+                for (Spec.Hook hook : spec.hooks().getOrDefault(kind, List.of())) {
                     List<Object> a = new ArrayList<>(List.of(hook.path(), hook.args().size()));
                     a.addAll(hook.args());
                     a.addAll(hook.env());
-                    h.add("starthook", a.toArray());
+                    h.add(kind.equals("createContainer") ? "createhook" : "starthook", a.toArray());
                 }
             }
         }

@@ -105,7 +105,6 @@ public final class Containers {
             Map<String, Object> s = st.oci(root);
             Hooks.run("prestart", spec.hooks().get("prestart"), s);
             Hooks.run("createRuntime", spec.hooks().get("createRuntime"), s);
-            Hooks.run("createContainer", spec.hooks().get("createContainer"), s);
             if (o.pidFile() != null) writePidFile(o.pidFile(), pid);
             if (create && spec.hooks().getOrDefault("poststart", List.of()).isEmpty()) {
                 // start has nothing for a JVM to do: bin/jvirt-runc lets the C helper open the fifo

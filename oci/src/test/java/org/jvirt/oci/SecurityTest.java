@@ -45,11 +45,15 @@ class SecurityTest {
             // startContainer runs inside the container: its path and /out are the container's
             hooks.put("startContainer", List.of(Map.of("path", "/bin/sh", "args", List.of("sh", "-c", "cat > /out/startContainer.json")),
                     Map.of("path", "/bin/sh", "args", List.of("sh", "-c", "hostname > /out/hook-hostname"))));
+            // createContainer runs in the container's namespaces before pivot_root: host paths, the container's host name
+            hooks.put("createContainer", List.of(Map.of("path", "/bin/sh", "args", List.of("sh", "-c",
+                    "cat > " + f.out.resolve("createContainer.json") + "; hostname > " + f.out.resolve("cc-hostname")))));
             c.put("hooks", hooks);
             c.put("hostname", "hooked-box");
             f.write(c);
             assertEquals(0, f.run("hooked"), f.lastErr);
             assertEquals("hooked-box", f.read("hook-hostname"), "startContainer runs in the container's namespaces");
+            assertEquals("hooked-box", f.read("cc-hostname"), "createContainer runs in the container's namespaces");
             for (String kind : List.of("prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop")) {
                 String s = f.read(kind + ".json");
                 assertTrue(s.contains("\"id\":\"hooked\"") && s.contains("\"bundle\":"), kind + ": " + s);
