@@ -35,6 +35,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <poll.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
@@ -559,9 +560,71 @@ static void container_child(int userns, int consock, int fifofd) {
     finish_process(userns && find("setgroupsdeny"), consock, ptmx, fifofd);
 }
 
+
+/*
+ * `run` with a terminal and no --console-socket: we are the other end of the console socket, and
+ * copy between our stdio and the pty master until the container closes its terminal, with our
+ * terminal in raw mode meanwhile (the container's pty does the line editing and echo).
+ */
+static int proxy_sock = -1;
+static int proxy_master = -1;
+
+static void copy_winsize(void) {
+    struct winsize ws;
+    if (proxy_master >= 0 && ioctl(0, TIOCGWINSZ, &ws) == 0) ioctl(proxy_master, TIOCSWINSZ, &ws);
+}
+
+static int recv_fd(int sock) {
+    char name[64], cbuf[CMSG_SPACE(sizeof(int))];
+    struct iovec iov = { .iov_base = name, .iov_len = sizeof name };
+    struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof cbuf };
+    if (recvmsg(sock, &msg, 0) <= 0) return -1;
+    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+    if (!c || c->cmsg_type != SCM_RIGHTS) return -1;
+    int fd;
+    memcpy(&fd, CMSG_DATA(c), sizeof fd);
+    return fd;
+}
+
+static void proxy_pty(void) {
+    proxy_master = recv_fd(proxy_sock);
+    close(proxy_sock);
+    if (proxy_master < 0) return;
+    struct termios saved, raw;
+    int tty = tcgetattr(0, &saved) == 0;
+    if (tty) {
+        raw = saved;
+        cfmakeraw(&raw);
+        tcsetattr(0, TCSANOW, &raw);
+    }
+    copy_winsize();
+    struct pollfd fds[2] = { { .fd = 0, .events = POLLIN }, { .fd = proxy_master, .events = POLLIN } };
+    char buf[4096];
+    for (;;) {
+        if (poll(fds, 2, -1) < 0) {
+            if (errno == EINTR) continue;
+            break;
+        }
+        if (fds[1].revents & (POLLIN | POLLHUP | POLLERR)) {
+            ssize_t n = read(proxy_master, buf, sizeof buf);
+            if (n <= 0) break; /* EIO: the container closed its last terminal descriptor */
+            write_all(1, buf, n);
+        }
+        if (fds[0].revents & (POLLIN | POLLHUP)) {
+            ssize_t n = read(0, buf, sizeof buf);
+            if (n <= 0) fds[0].fd = -1; /* our input ended; keep showing the container's output */
+            else write_all(proxy_master, buf, n);
+        }
+    }
+    if (tty) tcsetattr(0, TCSANOW, &saved);
+}
+
 static pid_t child_pid;
 
-static void forward(int sig) { if (child_pid > 0) kill(child_pid, sig); }
+static void forward(int sig) {
+    if (sig == SIGWINCH && proxy_master >= 0) copy_winsize(); /* the pty tells the container */
+    else if (child_pid > 0) kill(child_pid, sig);
+}
 
 /* Waits for the child's verdict, tells the JVM, and in "run" mode stays to pass on its exit status. */
 static void parent_report_and_wait(int fd, pid_t child, int wait_for_exit) {
@@ -593,6 +656,7 @@ static void parent_report_and_wait(int fd, pid_t child, int wait_for_exit) {
     child_pid = child;
     int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH };
     for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++) signal(sigs[i], forward);
+    if (proxy_sock >= 0) proxy_pty();
     int status;
     while (waitpid(child, &status, 0) < 0 && errno == EINTR) {}
     _exit(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
@@ -765,6 +829,12 @@ int main(int argc, char **argv) {
         }
     const char *console = get("console");
     int consock = console ? console_connect(console) : -1;
+    if (!console && find("ptyproxy")) {
+        int cs[2];
+        if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, cs) < 0) DIE_ERRNO("socketpair", "console");
+        proxy_sock = cs[0];
+        consock = cs[1];
+    }
     const char *fifo = get("fifo");
     int fifofd = -1;
     if (fifo && mkfifo(fifo, 0600) < 0) DIE_ERRNO("make exec fifo", fifo);
@@ -781,6 +851,7 @@ int main(int argc, char **argv) {
     if (child < 0) DIE_ERRNO("clone", "namespaces");
     if (child == 0) {
         close(sp[0]);
+        if (proxy_sock >= 0) close(proxy_sock);
         syncfd = sp[1];
         close(ctlfd);
         ctlfd = -1;

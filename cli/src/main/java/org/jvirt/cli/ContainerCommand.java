@@ -31,6 +31,9 @@ final class ContainerCommand {
         @Option(names = "--net", paramLabel = "none|host", defaultValue = "none", description = "none: a network namespace with only loopback (default); host: the host's network.")
         String net;
 
+        @Option(names = {"-t", "--tty"}, description = "Give the command a terminal (a pty of the container's own, relayed to this one).")
+        boolean tty;
+
         @Option(names = "--root", paramLabel = "DIR", defaultValue = "/run/jvirt", description = "State directory (default ${DEFAULT-VALUE}).")
         Path root;
 
@@ -42,7 +45,7 @@ final class ContainerCommand {
             if (pids != null && pids <= 0) throw new Main.UserError("--pids must be a positive number, not " + pids, Main.USAGE);
             Long mem = memory == null ? null : Sizes.bytes(memory, "--memory");
             try {
-                return QuickRun.run(new QuickRun.Options(rootfs, mem, pids, hostname, net, command), root);
+                return QuickRun.run(new QuickRun.Options(rootfs, mem, pids, hostname, net, tty, command), root);
             } catch (OciError e) {
                 throw new Main.UserError(e.getMessage());
             }

@@ -84,6 +84,8 @@ final class Bundle {
             h.add("sysctl", "/proc/sys/" + e.getKey().replace('.', '/'), e.getValue());
         }
         if (o.consoleSocket() != null && spec.process().terminal()) h.add("console", o.consoleSocket());
+        // a foreground run with a terminal and no socket: the helper relays between our stdio and the pty
+        else if (spec.process().terminal() && mode.equals("run")) h.add("ptyproxy");
         if (fifo != null) h.add("fifo", fifo);
         // createContainer and startContainer run in the container's namespaces: the helper runs them
         List<Spec.Hook> inside = new ArrayList<>(spec.hooks().getOrDefault("createContainer", List.of()));

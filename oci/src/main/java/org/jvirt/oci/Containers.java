@@ -70,8 +70,9 @@ public final class Containers {
             throw new OciError("config.json: linux.namespaces has no mount namespace; jvirt needs one to build the container's root");
         if (spec.hostname() != null && !spec.newNamespace("uts"))
             throw new OciError("config.json: hostname is set but there is no new uts namespace; add {\"type\": \"uts\"} to linux.namespaces");
-        if (spec.process().terminal() && o.consoleSocket() == null)
-            throw new OciError("process.terminal is true but no --console-socket was given; pass one, or set terminal to false");
+        if (spec.process().terminal() && o.consoleSocket() == null && !mode.equals("run"))
+            throw new OciError("process.terminal is true but no --console-socket was given; pass one, or set terminal to false"
+                    + " (a foreground run without one uses this terminal)");
         Path dir = State.dir(root, id);
         try {
             Files.createDirectories(root);

@@ -16,7 +16,7 @@ public final class QuickRun {
     private QuickRun() {}
 
     /** What the user asked for; null memory or pids means no limit. */
-    public record Options(Path rootfs, Long memory, Long pids, String hostname, String net, List<String> command) {}
+    public record Options(Path rootfs, Long memory, Long pids, String hostname, String net, boolean tty, List<String> command) {}
 
     public static int run(Options o, Path stateRoot) {
         Path rootfs = o.rootfs().toAbsolutePath().normalize();
@@ -27,6 +27,8 @@ public final class QuickRun {
         @SuppressWarnings("unchecked") Map<String, Object> root = (Map<String, Object>) c.get("root");
         root.put("readonly", false);
         c.put("hostname", o.hostname());
+        @SuppressWarnings("unchecked") Map<String, Object> process = (Map<String, Object>) c.get("process");
+        process.put("terminal", o.tty());
         @SuppressWarnings("unchecked") Map<String, Object> linux = (Map<String, Object>) c.get("linux");
         @SuppressWarnings("unchecked") List<Object> ns = new ArrayList<>((List<Object>) linux.get("namespaces"));
         if (o.net().equals("host")) ns.removeIf(n -> ((Map<?, ?>) n).get("type").equals("network"));

@@ -102,6 +102,24 @@ class ConsoleSocketTest {
     }
 
     @Test
+    void aForegroundRunWithoutASocketRelaysItsOwnPty() throws Exception {
+        try (Fixture f = new Fixture()) {
+            Map<String, Object> c = f.config("tty; read line; echo got-$line; exit 6");
+            Fixture.obj(c, "process").put("terminal", true);
+            f.write(c);
+            Process p = new ProcessBuilder(java.nio.file.Path.of("bin/jvirt-runc").toAbsolutePath().toString(),
+                    "--root", f.root.toString(), "run", "--bundle", f.bundle.toString(), "relay").redirectErrorStream(true).start();
+            try (var in = p.getOutputStream()) {
+                in.write("typed\n".getBytes(StandardCharsets.UTF_8));
+            }
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+            assertEquals(6, p.exitValue(), out);
+            assertTrue(out.contains("/dev/pts/0") && out.contains("got-typed"), out);
+        }
+    }
+
+    @Test
     void aTerminalWithoutASocketIsAnError() throws Exception {
         try (Fixture f = new Fixture()) {
             Map<String, Object> c = f.config("true");
