@@ -83,6 +83,11 @@ final class Cgroups {
         return dirs;
     }
 
+    /** update: new limits for a running container's existing cgroup. */
+    static void update(List<Path> dirs, Spec.Resources r) {
+        for (Path d : dirs) if (Files.isDirectory(d)) apply(d, r);
+    }
+
     private static void mkdirs(Path d, List<Path> made) {
         if (Files.isDirectory(d)) return;
         mkdirs(d.getParent(), made);
@@ -120,9 +125,14 @@ final class Cgroups {
         }
         switch (hierarchy) {
             case "memory" -> {
-                if (r.memoryLimit() != null) write(d.resolve("memory.limit_in_bytes"), Long.toString(r.memoryLimit()));
-                // memsw counts memory plus swap; the kernel has it only with swap accounting on
-                if (r.memorySwap() != null) optional(d.resolve("memory.memsw.limit_in_bytes"), Long.toString(r.memorySwap()));
+                // memsw counts memory plus swap (the kernel has it only with swap accounting on) and
+                // may never be below the memory limit: raising both means memsw first, lowering memory first
+                Path mem = d.resolve("memory.limit_in_bytes"), memsw = d.resolve("memory.memsw.limit_in_bytes");
+                boolean swapFirst = r.memorySwap() != null && Files.exists(memsw)
+                        && (r.memorySwap() < 0 || r.memorySwap() > Long.parseLong(read(memsw).trim()));
+                if (swapFirst) optional(memsw, Long.toString(r.memorySwap()));
+                if (r.memoryLimit() != null) write(mem, Long.toString(r.memoryLimit()));
+                if (r.memorySwap() != null && !swapFirst) optional(memsw, Long.toString(r.memorySwap()));
                 if (r.memoryReservation() != null) write(d.resolve("memory.soft_limit_in_bytes"), Long.toString(r.memoryReservation()));
             }
             case "cpu", "cpu,cpuacct" -> {

@@ -256,6 +256,13 @@ public final class Containers {
         }
     }
 
+    /** update: new resource limits (a LinuxResources object) for a created, running or paused container. */
+    public void update(String id, Spec.Resources r) {
+        State st = State.load(root, id);
+        if (st.status(root).equals("stopped")) throw new OciError("cannot update container " + id + ": it is stopped");
+        Cgroups.update(dirs(st), r);
+    }
+
     /** pause and resume: freeze and thaw every process of the container. */
     public void pause(String id, boolean pause) {
         State st = State.load(root, id);

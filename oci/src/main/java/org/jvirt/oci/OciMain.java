@@ -48,7 +48,9 @@ public final class OciMain {
             "run", Set.of("bundle", "b", "pid-file", "console-socket", "preserve-fds", "pidfd-socket"),
             "exec", Set.of("process", "p", "pid-file", "console-socket", "cwd", "env", "e", "user", "u", "preserve-fds",
                     "process-label", "apparmor", "cap", "c", "cgroup", "pidfd-socket"),
-            "list", Set.of("format", "f"), "ps", Set.of("format", "f"), "spec", Set.of("bundle", "b"));
+            "list", Set.of("format", "f"), "ps", Set.of("format", "f"), "spec", Set.of("bundle", "b"),
+            "update", Set.of("resources", "r", "memory", "memory-swap", "memory-reservation", "cpu-shares", "cpu-quota",
+                    "cpu-period", "cpuset-cpus", "cpuset-mems", "pids-limit", "blkio-weight"));
     private static final Map<String, Set<String>> FLAGS = Map.of(
             "", Set.of("debug", "systemd-cgroup", "help", "h", "version", "v"),
             "create", Set.of("no-pivot", "no-new-keyring"),
@@ -195,11 +197,50 @@ public final class OciMain {
                 }
             }
             case "pause", "resume" -> c.pause(only(cmd, p, 1).getFirst(), cmd.equals("pause"));
-            case "update", "checkpoint", "restore", "events" ->
+            case "update" -> c.update(only(cmd, p, 1).getFirst(), updateResources(p));
+            case "checkpoint", "restore", "events" ->
                     throw new OciError("'" + cmd + "' is not supported by jvirt's runtime yet");
             default -> throw new OciError("unknown command '" + cmd + "'; see 'jvirt oci --help'");
         }
         return 0;
+    }
+
+    /** update's limits: --resources FILE (or - for stdin), a LinuxResources JSON object, or runc's flags. */
+    private static Spec.Resources updateResources(Parsed p) {
+        String file = p.get("resources", "r");
+        if (file != null) {
+            String text;
+            try {
+                text = file.equals("-") ? new String(System.in.readAllBytes()) : Files.readString(Path.of(file));
+            } catch (IOException e) {
+                throw new OciError("cannot read --resources " + file + ": " + e.getMessage());
+            }
+            return Spec.resources(Obj.root(Json.parse(text, "--resources"), "--resources"));
+        }
+        return new Spec.Resources(bytes(p, "memory"), bytes(p, "memory-reservation"), bytes(p, "memory-swap"), number(p, "cpu-shares"),
+                number(p, "cpu-quota"), number(p, "cpu-period"), p.get("cpuset-cpus"), p.get("cpuset-mems"), number(p, "pids-limit"),
+                number(p, "blkio-weight"), List.of());
+    }
+
+    private static Long number(Parsed p, String name) {
+        String v = p.get(name);
+        if (v == null) return null;
+        try {
+            return Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw new OciError("--" + name + " must be a number, not " + v);
+        }
+    }
+
+    /** A size as runc takes it: a number of bytes with an optional k, m, g or t (binary), or -1 for no limit. */
+    private static Long bytes(Parsed p, String name) {
+        String v = p.get(name);
+        if (v == null) return null;
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)(-?\\d+)\\s*([kmgt]?)i?b?").matcher(v.trim());
+        if (!m.matches()) throw new OciError("--" + name + " must be a size like 512m or 1g, not " + v);
+        long n = Long.parseLong(m.group(1));
+        int shift = switch (m.group(2).toLowerCase()) { case "k" -> 10; case "m" -> 20; case "g" -> 30; case "t" -> 40; default -> 0; };
+        return n < 0 ? n : n << shift;
     }
 
     private static List<String> only(String cmd, Parsed p, int n) {
@@ -287,6 +328,8 @@ public final class OciMain {
               start ID            state ID            kill [--all] ID [SIGNAL]
               delete [--force] ID run [create's options] [--detach] ID
               pause ID            resume ID
+              update [--resources FILE|-] [--memory SIZE] [--memory-swap SIZE] [--cpu-shares N] [--cpu-quota N]
+                     [--cpu-period N] [--cpuset-cpus LIST] [--cpuset-mems LIST] [--pids-limit N] [--blkio-weight N] ID
               list [--format table|json] [-q]         ps [--format json] ID
               exec [--process F | COMMAND...] [--detach] [--tty] [--pid-file F] [--console-socket S] ID
               features            spec [--bundle DIR] --version

@@ -139,7 +139,7 @@ public record Spec(String ociVersion, Process process, Path rootfs, boolean root
         return out;
     }
 
-    private static Resources resources(Obj r) {
+    static Resources resources(Obj r) {
         if (r == null) return Resources.NONE;
         Obj m = r.obj("memory"), c = r.obj("cpu"), p = r.obj("pids"), b = r.obj("blockIO");
         return new Resources(m == null ? null : m.num("limit"), m == null ? null : m.num("reservation"),

@@ -1,6 +1,7 @@
 package org.jvirt.oci;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,6 +59,20 @@ class ProcessSettingsTest {
                 for (String expect : List.of("cpu.shares=256", "cpu.cfs_quota_us=25000", "cpu.cfs_period_us=100000", "cpuset.cpus=0", "memory.limit_in_bytes=67108864")) {
                     assertEquals(true, all.contains(expect), expect + " in " + all);
                 }
+            }
+            if (!Cgroups.unified()) {
+                Path mem = dirs.stream().filter(d -> d.toString().contains("/memory/")).findFirst().orElseThrow();
+                Path pids = dirs.stream().filter(d -> d.toString().contains("/pids/")).findFirst().orElseThrow();
+                assertEquals(0, f.oci("update", "--memory", "128m", "--memory-swap", "128m", "--pids-limit", "10", "cpu"), f.lastErr);
+                assertEquals("134217728", Files.readString(mem.resolve("memory.limit_in_bytes")).trim());
+                assertEquals("10", Files.readString(pids.resolve("pids.max")).trim());
+                Path res = f.dir.resolve("resources.json");
+                Files.writeString(res, "{\"memory\": {\"limit\": 33554432}, \"pids\": {\"limit\": -1}}");
+                assertEquals(0, f.oci("update", "--resources", res.toString(), "cpu"), f.lastErr);
+                assertEquals("33554432", Files.readString(mem.resolve("memory.limit_in_bytes")).trim());
+                assertEquals("max", Files.readString(pids.resolve("pids.max")).trim());
+                assertEquals(1, f.oci("update", "--memory", "lots", "cpu"));
+                assertTrue(f.lastErr.contains("must be a size"), f.lastErr);
             }
             assertEquals(0, f.oci("delete", "--force", "cpu"), f.lastErr);
         }
