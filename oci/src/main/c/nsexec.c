@@ -435,6 +435,9 @@ static void finish_process(int userns_nosetgroups, int consock, const char *ptmx
     close(syncfd);
     syncfd = -1;
     if (fifofd >= 0) {
+        /* Non-dumpable, our /proc/self/fd belongs to root, which a container user may not be any more.
+         * We are now what execve makes of us anyway: the container's configured process. */
+        prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
         int w = open(fdpath(fifofd), O_WRONLY | O_CLOEXEC);
         if (w < 0 || write(w, "0", 1) != 1) { perror("jvirt: exec fifo"); _exit(1); }
         close(w);
@@ -837,7 +840,8 @@ int main(int argc, char **argv) {
     }
     const char *fifo = get("fifo");
     int fifofd = -1;
-    if (fifo && mkfifo(fifo, 0600) < 0) DIE_ERRNO("make exec fifo", fifo);
+    /* writable by the container's user, whoever that is; the state directory (0711) keeps others out */
+    if (fifo && (mkfifo(fifo, 0622) < 0 || chmod(fifo, 0622) < 0)) DIE_ERRNO("make exec fifo", fifo);
     if (fifo && (fifofd = open(fifo, O_PATH | O_CLOEXEC)) < 0) DIE_ERRNO("open exec fifo", fifo);
     for (int i = 0; i < nns; i++)
         if (nstypes[i] == CLONE_NEWNS && setns(nsfds[i], CLONE_NEWNS) < 0) die("join mount namespace: %s", strerror(errno));

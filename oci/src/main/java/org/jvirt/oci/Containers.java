@@ -75,8 +75,11 @@ public final class Containers {
                     + " (a foreground run without one uses this terminal)");
         Path dir = State.dir(root, id);
         try {
-            Files.createDirectories(root);
-            Files.createDirectory(dir);
+            // 0711: nobody else may list containers or reach a container's exec fifo
+            var owner = java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
+            if (!Files.isDirectory(root)) Files.createDirectories(root, owner);
+            Files.createDirectory(dir, owner);
         } catch (FileAlreadyExistsException e) {
             throw new OciError("container with id " + id + " already exists; pick another id or delete it first");
         } catch (IOException e) {

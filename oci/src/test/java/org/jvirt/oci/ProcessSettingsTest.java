@@ -35,6 +35,13 @@ class ProcessSettingsTest {
             assertEquals("1", f.read("fwd"), "a sysctl of the container's own network namespace");
             assertEquals("/tmp", f.read("cwd"));
             assertEquals("hello", f.read("env"));
+            // the same user through create and start: the waiting process opens the fifo as uid 1000
+            f.write(c);
+            assertEquals(0, f.oci("create", "--bundle", f.bundle.toString(), "user2"), f.lastErr);
+            java.nio.file.Files.delete(f.out.resolve("uid"));
+            assertEquals(0, f.oci("start", "user2"), f.lastErr);
+            LifecycleTest.waitFor(() -> Files.exists(f.out.resolve("uid")));
+            assertEquals(0, f.oci("delete", "--force", "user2"), f.lastErr);
         }
     }
 
