@@ -786,10 +786,8 @@ static int fast_start(const char *dir) {
     for (int i = 0; ; i++) {
         char b;
         if (read(fd, &b, 1) == 1) break;
-        if (i % 100 == 99 && proc_start_time(pid) != start) {
-            fprintf(stderr, "jvirt: the container exited before it could start\n");
-            return 1;
-        }
+        /* gone: nothing has changed, so the JVM can say so (and log it where conmon looks) */
+        if (i % 100 == 99 && proc_start_time(pid) != start) return 3;
         if (i > 2000000) { fprintf(stderr, "jvirt: the container did not start\n"); return 1; }
         if (i > 1000) usleep(100);
     }
