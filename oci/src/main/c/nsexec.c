@@ -309,6 +309,10 @@ static int console_connect(const char *path) {
 static void console_setup(int sock, const char *ptmx) {
     int master = open(ptmx, O_RDWR | O_NOCTTY | O_CLOEXEC);
     if (master < 0) DIE_ERRNO("open", ptmx);
+    /* under exec, the container's processes could have put anything at /dev/ptmx: only a pty master goes out */
+    struct stat st;
+    if (fstat(master, &st) < 0 || !S_ISCHR(st.st_mode) || major(st.st_rdev) != 5 || minor(st.st_rdev) != 2)
+        die("%s in the container is not the pty multiplexer", ptmx);
     int unlock = 0;
     if (ioctl(master, TIOCSPTLCK, &unlock) < 0) DIE_ERRNO("unlock pty", ptmx);
     int slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY);

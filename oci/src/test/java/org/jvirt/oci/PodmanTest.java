@@ -95,6 +95,13 @@ class PodmanTest {
     }
 
     @Test
+    void anotherUserAndReadOnlyRoot() throws Exception {
+        Result r = run(null, "--user", "1000:1000", "--read-only", IMAGE, "sh", "-c", "id -u; touch /x 2>/dev/null || echo read-only");
+        assertEquals(0, r.status(), r.out());
+        assertTrue(r.out().contains("1000") && r.out().contains("read-only"), r.out());
+    }
+
+    @Test
     void memoryLimit() throws Exception {
         Result r = run(null, "--memory", "32m", IMAGE, "sh", "-c", "dd if=/dev/zero of=/dev/null bs=64M count=1 2>/dev/null; echo rc=$?");
         assertTrue(r.out().contains("rc=137"), "the hog is killed at 32 MiB: " + r.out());
@@ -119,6 +126,9 @@ class PodmanTest {
         r = podman(null, "exec", "jvirt-e2e", "sh", "-c", "echo exec-$(hostname)-$$");
         assertEquals(0, r.status(), r.out());
         assertTrue(r.out().contains("exec-"), r.out());
+        r = podman("tty\nexit 4\n", "exec", "-i", "-t", "jvirt-e2e", "sh");
+        assertEquals(4, r.status(), r.out());
+        assertTrue(r.out().contains("/dev/pts/"), "exec -it gets a pty of the container's: " + r.out());
         r = podman(null, "stop", "-t", "5", "jvirt-e2e");
         assertEquals(0, r.status(), r.out());
         r = podman(null, "inspect", "--format", "{{.State.Status}} {{.State.ExitCode}}", "jvirt-e2e");
