@@ -20,20 +20,22 @@ import java.util.Map;
 final class Seccomp {
     private Seccomp() {}
 
-    private static final int AUDIT_ARCH_X86_64 = 0xc000003e;
-    private static final int LD_W_ABS = 0x20, JEQ_K = 0x15, JGT_K = 0x25, JGE_K = 0x35, RET_K = 0x06, AND_K = 0x54;
+    private static final int AUDIT_ARCH_X86_64 = 0xc000003e, AUDIT_ARCH_I386 = 0x40000003;
+    private static final int JA = 0x05, LD_W_ABS = 0x20, JEQ_K = 0x15, JGT_K = 0x25, JGE_K = 0x35, RET_K = 0x06, AND_K = 0x54;
     private static final int RET_KILL_PROCESS = 0x80000000, RET_KILL_THREAD = 0, RET_TRAP = 0x00030000,
             RET_ERRNO = 0x00050000, RET_TRACE = 0x7ff00000, RET_LOG = 0x7ffc0000, RET_ALLOW = 0x7fff0000;
     private static final int EPERM = 1;
 
     private record Insn(int code, int jt, int jf, int k) {}
 
-    private static Map<String, Integer> syscalls;
+    private static final Map<String, Map<String, Integer>> TABLES = new HashMap<>();
 
-    static synchronized Map<String, Integer> syscallTable() {
-        if (syscalls != null) return syscalls;
+    /** Syscall name to number for "x86_64" or "i386", from the kernel headers the build used. */
+    static synchronized Map<String, Integer> syscallTable(String arch) {
+        Map<String, Integer> known = TABLES.get(arch);
+        if (known != null) return known;
         Map<String, Integer> m = new HashMap<>();
-        try (InputStream in = Seccomp.class.getResourceAsStream("syscalls-x86_64.txt")) {
+        try (InputStream in = Seccomp.class.getResourceAsStream("syscalls-" + arch + ".txt")) {
             if (in == null) throw new OciError("the seccomp syscall table is missing from the build; rebuild jvirt");
             for (String line : new String(in.readAllBytes(), StandardCharsets.US_ASCII).split("\n")) {
                 String[] f = line.split(" ");
@@ -42,7 +44,8 @@ final class Seccomp {
         } catch (IOException e) {
             throw new OciError("cannot read the seccomp syscall table: " + e.getMessage());
         }
-        return syscalls = m;
+        TABLES.put(arch, m);
+        return m;
     }
 
     /** The filter as the bytes of a struct sock_filter array, in hex. */
@@ -52,18 +55,39 @@ final class Seccomp {
             if (!List.of("SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32").contains(arch) && !arch.startsWith("SCMP_ARCH_"))
                 throw s.error("architectures", "has \"" + arch + "\", not a seccomp architecture");
         }
+        List<Insn> x64 = rules(s, syscallTable("x86_64"), dflt);
         List<Insn> prog = new ArrayList<>();
         prog.add(new Insn(LD_W_ABS, 0, 0, 4));
-        // Only native x86_64 calls are described by the table; 32-bit ones (int 0x80) are killed.
-        prog.add(new Insn(JEQ_K, 1, 0, AUDIT_ARCH_X86_64));
-        prog.add(new Insn(RET_K, 0, 0, RET_KILL_PROCESS));
-        Map<String, Integer> table = syscallTable();
+        if (s.strings("architectures").contains("SCMP_ARCH_X86")) {
+            // 32-bit calls (int 0x80) have their own numbers: the same rules again, with i386's table
+            List<Insn> i386 = rules(s, syscallTable("i386"), dflt);
+            prog.add(new Insn(JEQ_K, 3, 0, AUDIT_ARCH_X86_64));
+            prog.add(new Insn(JEQ_K, 0, 1, AUDIT_ARCH_I386));
+            prog.add(new Insn(JA, 0, 0, x64.size() + 1)); // over the kill and the x86_64 rules (jt/jf reach 255 at most)
+            prog.add(new Insn(RET_K, 0, 0, RET_KILL_PROCESS));
+            prog.addAll(x64);
+            prog.addAll(i386);
+        } else {
+            // other architectures' calls are killed
+            prog.add(new Insn(JEQ_K, 1, 0, AUDIT_ARCH_X86_64));
+            prog.add(new Insn(RET_K, 0, 0, RET_KILL_PROCESS));
+            prog.addAll(x64);
+        }
+        if (prog.size() > 4096) throw s.error("syscalls", "makes a filter longer than the kernel's 4096 instructions");
+        ByteBuffer b = ByteBuffer.allocate(prog.size() * 8).order(ByteOrder.LITTLE_ENDIAN);
+        for (Insn i : prog) b.putShort((short) i.code()).put((byte) i.jt()).put((byte) i.jf()).putInt(i.k());
+        return HexFormat.of().formatHex(b.array());
+    }
+
+    /** The rules for one architecture's syscall numbers, ending with the default action. */
+    private static List<Insn> rules(Obj s, Map<String, Integer> table, int dflt) {
+        List<Insn> prog = new ArrayList<>();
         for (Obj rule : s.objs("syscalls")) {
             int act = action(rule, "action", rule.str("action", null), rule.num("errnoRet"));
             List<Obj> args = rule.objs("args");
             for (String name : rule.strings("names")) {
                 Integer nr = table.get(name);
-                if (nr == null) continue; // not a syscall on x86_64: nothing to filter, as libseccomp does
+                if (nr == null) continue; // not a syscall of this architecture: nothing to filter, as libseccomp does
                 List<Insn> block = new ArrayList<>();
                 block.add(new Insn(LD_W_ABS, 0, 0, 0));
                 block.add(null); // the "not this syscall" jump, patched below
@@ -83,10 +107,7 @@ final class Seccomp {
             }
         }
         prog.add(new Insn(RET_K, 0, 0, dflt));
-        if (prog.size() > 4096) throw s.error("syscalls", "makes a filter longer than the kernel's 4096 instructions");
-        ByteBuffer b = ByteBuffer.allocate(prog.size() * 8).order(ByteOrder.LITTLE_ENDIAN);
-        for (Insn i : prog) b.putShort((short) i.code()).put((byte) i.jt()).put((byte) i.jf()).putInt(i.k());
-        return HexFormat.of().formatHex(b.array());
+        return prog;
     }
 
     /**

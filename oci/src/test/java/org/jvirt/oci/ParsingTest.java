@@ -75,6 +75,15 @@ class ParsingTest {
         // arch check (3) + read (3) + write (3) + personality (2 + 4 + 1) + default (1) instructions of 8 bytes
         assertEquals(17 * 8 * 2, hex.length());
         assertTrue(hex.endsWith("0600000026000500"), "the last instruction returns ERRNO(38): " + hex.substring(hex.length() - 16));
+        // with SCMP_ARCH_X86 the rules come again for i386's numbers (write is 1 on x86_64, 4 on i386)
+        Obj both = Obj.root(Json.parse("""
+                {"defaultAction": "SCMP_ACT_ALLOW", "architectures": ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86"],
+                 "syscalls": [{"names": ["write"], "action": "SCMP_ACT_ERRNO"}]}
+                """, "seccomp"), "seccomp");
+        String two = Seccomp.assemble(both);
+        // ld arch, 2 arch checks, ja, kill; per architecture: ld nr, jeq, ret, default
+        assertEquals((5 + 4 + 4) * 8 * 2, two.length());
+        assertTrue(two.contains("1500000101000000") && two.contains("1500000104000000"), "jeq 1 and jeq 4: " + two);
         Obj bad = Obj.root(Json.parse("{\"defaultAction\": \"SCMP_ACT_NOTIFY\"}", "seccomp"), "seccomp");
         assertThrows(OciError.class, () -> Seccomp.assemble(bad));
     }

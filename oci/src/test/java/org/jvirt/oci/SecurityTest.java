@@ -125,4 +125,31 @@ class SecurityTest {
             assertEquals("null-ok", f.read("null"));
         }
     }
+
+    /**
+     * 32-bit system calls: a program that makes getpid through int 0x80 (i386's number 20, built
+     * with gcc at test time) gets the configured errno when the profile lists SCMP_ARCH_X86, and is
+     * killed when it does not.
+     */
+    @Test
+    void thirtyTwoBitSystemCallsAreFilteredOrKilled() throws Exception {
+        try (Fixture f = new Fixture()) {
+            java.nio.file.Path src = f.dir.resolve("i386.c");
+            Files.writeString(src, "int main(void) { long r; __asm__ volatile(\"int $0x80\" : \"=a\"(r) : \"a\"(20L) : \"memory\");"
+                    + " return r < 0 ? (int)-r : 0; }\n");
+            Process gcc = new ProcessBuilder("gcc", "-static", "-O1", "-o", f.rootfs.resolve("bin/i386getpid").toString(), src.toString())
+                    .inheritIO().start();
+            assertTrue(gcc.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) && gcc.exitValue() == 0, "gcc");
+            for (boolean listed : List.of(true, false)) {
+                Map<String, Object> c = f.config("exec 2>/dev/null; i386getpid; echo $? > /out/rc" + listed);
+                Fixture.obj(c, "linux").put("seccomp", Map.of("defaultAction", "SCMP_ACT_ALLOW",
+                        "architectures", listed ? List.of("SCMP_ARCH_X86_64", "SCMP_ARCH_X86") : List.of("SCMP_ARCH_X86_64"),
+                        "syscalls", List.of(Map.of("names", List.of("getpid"), "action", "SCMP_ACT_ERRNO", "errnoRet", 95L))));
+                f.write(c);
+                assertEquals(0, f.run("i386" + listed), f.lastErr);
+            }
+            assertEquals("95", f.read("rctrue"), "the i386 rule applies");
+            assertEquals("159", f.read("rcfalse"), "killed by SIGSYS (128 + 31) without SCMP_ARCH_X86");
+        }
+    }
 }
