@@ -33,7 +33,12 @@ public final class Containers {
 
     static void checkId(String id) {
         if (id == null || id.isEmpty()) throw new OciError("no container id given; pass one as the last argument");
-        if (!id.matches("[A-Za-z0-9][A-Za-z0-9_+.-]*") || id.length() > 1024)
+        boolean ok = id.length() <= 1024 && Character.isLetterOrDigit(id.charAt(0));
+        for (int i = 0; ok && i < id.length(); i++) {
+            char c = id.charAt(i);
+            ok = c < 128 && (Character.isLetterOrDigit(c) || "_+.-".indexOf(c) >= 0);
+        }
+        if (!ok)
             throw new OciError("invalid container id \"" + id + "\": use letters, digits and _ + . - only");
     }
 

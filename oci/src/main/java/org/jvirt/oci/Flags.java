@@ -75,11 +75,15 @@ final class Flags {
             "AUDIT_WRITE", "AUDIT_CONTROL", "SETFCAP", "MAC_OVERRIDE", "MAC_ADMIN", "SYSLOG", "WAKE_ALARM",
             "BLOCK_SUSPEND", "AUDIT_READ", "PERFMON", "BPF", "CHECKPOINT_RESTORE");
 
-    /** A capability set as a bit mask; names this kernel does not know are skipped, as runc does. */
+    /**
+     * A capability set as a bit mask; names this kernel does not know are skipped, as runc does.
+     * (Plain string work here and in other per-operation paths: a cold JVM pays for every regex.)
+     */
     static long caps(Obj c, String set) {
         long mask = 0;
         for (String name : c.strings(set)) {
-            int i = CAPS.indexOf(name.toUpperCase().replaceFirst("^CAP_", ""));
+            String n = name.toUpperCase();
+            int i = CAPS.indexOf(n.startsWith("CAP_") ? n.substring(4) : n);
             if (i >= 0) mask |= 1L << i;
         }
         return mask;
@@ -90,7 +94,7 @@ final class Flags {
 
     static int rlimit(Obj r) {
         String type = r.required("type");
-        int i = RLIMITS.indexOf(type.replaceFirst("^RLIMIT_", ""));
+        int i = RLIMITS.indexOf(type.startsWith("RLIMIT_") ? type.substring(7) : type);
         if (i < 0) throw r.error("type", "is \"" + type + "\", not an rlimit; use e.g. RLIMIT_NOFILE");
         return i;
     }

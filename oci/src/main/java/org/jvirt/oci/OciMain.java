@@ -88,7 +88,7 @@ public final class OciMain {
             if (a.equals("--")) { i++; break; }
             if (!a.startsWith("-") || a.equals("-")) break;
             if (cmd.isEmpty() && !a.startsWith("-")) break;
-            String name = a.replaceFirst("^--?", ""), value = null;
+            String name = a.substring(a.startsWith("--") ? 2 : 1), value = null;
             int eq = name.indexOf('=');
             if (eq >= 0) { value = name.substring(eq + 1); name = name.substring(0, eq); }
             String where = cmd.isEmpty() ? "jvirt oci" : "'jvirt oci " + cmd + "'";
