@@ -133,7 +133,9 @@ public final class OciMain {
             Path root = Path.of(g.get("root") == null ? "/run/jvirt" : g.get("root"));
             Containers c = new Containers(root, g.has("systemd-cgroup"), this::warn);
             Parsed p = parse(cmd, argv, stop[0] + 1, stop);
-            return command(cmd, p, c);
+            int status = command(cmd, p, c);
+            Trace.mark("done");
+            return status;
         } catch (OciError e) {
             error(e.getMessage());
             return 1;
