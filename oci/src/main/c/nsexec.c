@@ -60,6 +60,7 @@ static struct rec *recs;
 static int nrecs;
 static int ctlfd = 1;   /* replies to the JVM: our stdout pipe until the JVM's stdout takes its place */
 static int syncfd = -1; /* child's end of the parent/child socket, once forked */
+static int ctlin = -1;  /* from the JVM: our stdin pipe, kept for the prestart/createRuntime handshake */
 
 /* Reports a failure to whoever is listening (the parent when in the child, else the JVM), exits. */
 static void die(const char *fmt, ...) {
@@ -96,6 +97,20 @@ static void write_all(int fd, const char *buf, size_t len) {
         buf += w;
         len -= w;
     }
+}
+
+/* Reads one line (without its newline) a byte at a time, so that nothing of the next is consumed. */
+static ssize_t read_line(int fd, char *buf, size_t size) {
+    size_t n = 0;
+    while (n < size - 1) {
+        ssize_t r = read(fd, buf + n, 1);
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) break;
+        if (buf[n] == '\n') break;
+        n++;
+    }
+    buf[n] = 0;
+    return n;
 }
 
 static void read_records(void) {
@@ -538,6 +553,12 @@ static void container_child(int userns, int consock, int fifofd) {
             else if (!strcmp(r->key, "mknod")) dev_mknod(rootfd, r->a);
             else if (!strcmp(r->key, "symlink")) make_symlink(rootfd, r->a[0], r->a[1]);
         }
+        if (find("runtimehooks")) {
+            /* prestart and createRuntime run now, on the host, in the JVM: wait for its word */
+            write_all(syncfd, "hooks\n", 6);
+            char word[16];
+            if (read_line(syncfd, word, sizeof word) <= 0 || strcmp(word, "continue")) _exit(1);
+        }
         char *noenv[] = { NULL };
         run_hooks("createhook", noenv);
         if (chdir(rootfs) < 0) DIE_ERRNO("chdir", rootfs);
@@ -636,22 +657,28 @@ static void forward(int sig) {
 /* Waits for the child's verdict, tells the JVM, and in "run" mode stays to pass on its exit status. */
 static void parent_report_and_wait(int fd, pid_t child, int wait_for_exit) {
     char buf[1100];
-    size_t n = 0;
-    while (n < sizeof buf - 1) {
-        ssize_t r = read(fd, buf + n, sizeof buf - 1 - n);
-        if (r < 0 && errno == EINTR) continue;
-        if (r <= 0) break;
-        n += r;
-        if (memchr(buf, '\n', n)) break;
+    ssize_t n = read_line(fd, buf, sizeof buf);
+    if (!strcmp(buf, "hooks")) {
+        /* the container's namespaces and mounts exist: the JVM runs prestart and createRuntime */
+        char line[64], word[16];
+        int l = snprintf(line, sizeof line, "hooks %d\n", child);
+        write_all(ctlfd, line, l);
+        if (read_line(ctlin, word, sizeof word) <= 0 || strcmp(word, "continue")) {
+            kill(child, SIGKILL);
+            waitpid(child, NULL, 0);
+            _exit(1);
+        }
+        write_all(fd, "continue\n", 9);
+        n = read_line(fd, buf, sizeof buf);
     }
-    buf[n] = 0;
-    if (strncmp(buf, "ok", 2) != 0) {
+    if (strcmp(buf, "ok") != 0) {
         int status;
         if (n == 0) {
             waitpid(child, &status, 0);
             die("the container process exited during setup (status %d)", status);
         }
         write_all(ctlfd, buf, n); /* "error ..." from the child */
+        write_all(ctlfd, "\n", 1);
         waitpid(child, &status, 0);
         _exit(1);
     }
@@ -694,6 +721,7 @@ static void write_id_maps(pid_t child) {
  */
 static void take_fds_from_jvm(pid_t jvm, int preserve) {
     unsigned int from = 3 + preserve;
+    ctlin = fcntl(0, F_DUPFD_CLOEXEC, from);
     ctlfd = fcntl(1, F_DUPFD_CLOEXEC, from);
     if (ctlfd < 0) { ctlfd = 1; DIE_ERRNO("move the reply pipe", ""); }
     int pidfd = syscall(SYS_pidfd_open, jvm, 0);
@@ -716,8 +744,9 @@ static void take_fds_from_jvm(pid_t jvm, int preserve) {
         }
     }
     close(pidfd);
-    if (ctlfd > (int)from) syscall(SYS_close_range, from, ctlfd - 1, 0);
-    syscall(SYS_close_range, ctlfd + 1, ~0U, 0);
+    /* everything above the preserved ones but our three: the reply pipe, the JVM's pipe and nothing else */
+    for (unsigned int fd = from; fd < 1024; fd++) if ((int)fd != ctlfd && (int)fd != ctlin) close(fd);
+    syscall(SYS_close_range, 1024, ~0U, 0);
 }
 
 static void open_ns(const char *path, int type, int *fds, int *types, int *n) {

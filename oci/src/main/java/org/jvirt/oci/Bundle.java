@@ -87,6 +87,8 @@ final class Bundle {
         // a foreground run with a terminal and no socket: the helper relays between our stdio and the pty
         else if (spec.process().terminal() && mode.equals("run")) h.add("ptyproxy");
         if (fifo != null) h.add("fifo", fifo);
+        if (!spec.hooks().getOrDefault("prestart", List.of()).isEmpty() || !spec.hooks().getOrDefault("createRuntime", List.of()).isEmpty())
+            h.add("runtimehooks");
         // createContainer and startContainer run in the container's namespaces: the helper runs them
         List<Spec.Hook> inside = new ArrayList<>(spec.hooks().getOrDefault("createContainer", List.of()));
         inside.addAll(spec.hooks().getOrDefault("startContainer", List.of()));

@@ -103,7 +103,18 @@ public final class Containers {
             Trace.mark("records built");
             Helper.Started started = h.start();
             Trace.mark("helper started");
-            pid = Helper.awaitPid(started);
+            pid = Helper.awaitPid(started, p -> {
+                // the spec's moment for these: namespaces and mounts made, before pivot_root
+                Map<String, Object> s = new java.util.LinkedHashMap<>();
+                s.put("ociVersion", spec.ociVersion());
+                s.put("id", id);
+                s.put("status", "creating");
+                s.put("pid", (long) p);
+                s.put("bundle", o.bundle().toAbsolutePath().normalize().toString());
+                s.put("annotations", spec.annotations());
+                Hooks.run("prestart", spec.hooks().get("prestart"), s);
+                Hooks.run("createRuntime", spec.hooks().get("createRuntime"), s);
+            });
             Trace.mark("container process ready");
             if (create) Helper.waitFor(started.process()); // it exits once the container process is ready
             else helper = started.process(); // it stays, to pass on the exit status
@@ -111,9 +122,6 @@ public final class Containers {
                     spec.rootfs().toString(), Instant.now().toString(), cgPath, cgDirs.stream().map(Path::toString).toList(),
                     spec.annotations(), spec.hooks().getOrDefault("poststop", List.of()), spec.ociVersion());
             st.save(root);
-            Map<String, Object> s = st.oci(root);
-            Hooks.run("prestart", spec.hooks().get("prestart"), s);
-            Hooks.run("createRuntime", spec.hooks().get("createRuntime"), s);
             if (o.pidFile() != null) writePidFile(o.pidFile(), pid);
             if (create && spec.hooks().getOrDefault("poststart", List.of()).isEmpty()) {
                 // start has nothing for a JVM to do: bin/jvirt-runc lets the C helper open the fifo

@@ -53,6 +53,11 @@ final class Helper {
     /** The started helper; the container's pid comes back on its stdout. */
     record Started(Process process) {}
 
+    /** What runs when the helper stops before pivot_root for the prestart and createRuntime hooks. */
+    interface RuntimeHooks {
+        void run(int pid);
+    }
+
     /**
      * Starts the helper with pipes as stdin (the records) and stdout (the answer). The container's
      * stdin, stdout and preserved descriptors are the JVM's own: the helper takes them with
@@ -69,9 +74,12 @@ final class Helper {
             throw new OciError("cannot start the container helper " + exe + ": " + e.getMessage());
         }
         byte[] body = out.toByteArray();
-        try (OutputStream in = p.getOutputStream()) {
+        // stdin stays open: with prestart/createRuntime hooks the helper waits on it for "continue"
+        try {
+            OutputStream in = p.getOutputStream();
             in.write((body.length + "\n").getBytes(StandardCharsets.US_ASCII));
             in.write(body);
+            in.flush();
         } catch (IOException e) {
             // the helper died early; its answer (or its exit status) says why
         }
@@ -80,16 +88,58 @@ final class Helper {
 
     /** The helper's answer: the container process's pid, or its error as an OciError (the helper then reaped). */
     static int awaitPid(Started s) {
-        String line;
-        try {
-            line = new String(readLine(s.process().getInputStream()), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            line = "";
+        return awaitPid(s, null);
+    }
+
+    /**
+     * The same, running HOOKS when the helper reports "hooks PID": the container's namespaces and
+     * mounts exist and pivot_root is next. A hook's failure makes the helper kill the process.
+     */
+    static int awaitPid(Started s, RuntimeHooks hooks) {
+        String line = line(s);
+        if (line.startsWith("hooks ") && hooks != null) {
+            String word = "continue\n";
+            try {
+                hooks.run(Integer.parseInt(line.substring(6).trim()));
+            } catch (RuntimeException e) {
+                word = "abort\n";
+                answer(s, word);
+                waitFor(s.process());
+                throw e;
+            }
+            answer(s, word);
+            line = line(s);
         }
+        closeQuietly(s);
         if (line.startsWith("pid ")) return Integer.parseInt(line.substring(4).trim());
         int status = waitFor(s.process());
         if (line.startsWith("error ")) throw new OciError(line.substring(6));
         throw new OciError("the container helper failed without a message (status " + status + ")");
+    }
+
+    private static String line(Started s) {
+        try {
+            return new String(readLine(s.process().getInputStream()), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static void answer(Started s, String word) {
+        try {
+            s.process().getOutputStream().write(word.getBytes(StandardCharsets.US_ASCII));
+            s.process().getOutputStream().flush();
+        } catch (IOException gone) {
+            // the helper has died; its exit says why
+        }
+    }
+
+    private static void closeQuietly(Started s) {
+        try {
+            s.process().getOutputStream().close();
+        } catch (IOException gone) {
+            // nothing to close
+        }
     }
 
     private static byte[] readLine(InputStream in) throws IOException {

@@ -48,12 +48,17 @@ class SecurityTest {
             // createContainer runs in the container's namespaces before pivot_root: host paths, the container's host name
             hooks.put("createContainer", List.of(Map.of("path", "/bin/sh", "args", List.of("sh", "-c",
                     "cat > " + f.out.resolve("createContainer.json") + "; hostname > " + f.out.resolve("cc-hostname")))));
+            // createRuntime runs before pivot_root: the container process's root is still the host's
+            hooks.put("createRuntime", List.of(Map.of("path", "/bin/sh", "args", List.of("sh", "-c",
+                    "cat > " + f.out.resolve("createRuntime.json") + "; pid=$(sed 's/.*\"pid\":\\([0-9]*\\).*/\\1/' "
+                    + f.out.resolve("createRuntime.json") + "); test -e /proc/$pid/root" + f.dir + " && echo before-pivot > " + f.out.resolve("when")))));
             c.put("hooks", hooks);
             c.put("hostname", "hooked-box");
             f.write(c);
             assertEquals(0, f.run("hooked"), f.lastErr);
             assertEquals("hooked-box", f.read("hook-hostname"), "startContainer runs in the container's namespaces");
             assertEquals("hooked-box", f.read("cc-hostname"), "createContainer runs in the container's namespaces");
+            assertEquals("before-pivot", f.read("when"), "createRuntime runs before pivot_root");
             for (String kind : List.of("prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop")) {
                 String s = f.read(kind + ".json");
                 assertTrue(s.contains("\"id\":\"hooked\"") && s.contains("\"bundle\":"), kind + ": " + s);
