@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 /** The jvirt command line: a thin layer that parses options and wires the engines together. */
 @Command(name = "jvirt", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "A virtualization platform on the JVM.",
-        subcommands = {RunCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, ContainerCommand.class, OciCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     /** Exit status for a command line that cannot be understood. */
     public static final int USAGE = 2;
@@ -34,6 +34,11 @@ public final class Main {
 
     /** Runs the command line with the given console input and output streams; returns the exit status. */
     public static int execute(InputStream in, PrintStream out, PrintStream err, String... args) {
+        // runc's command line (global options before the command, -b, --log-format=json...) is not
+        // picocli's: `jvirt oci` goes straight to the runtime's own parser.
+        if (args.length > 0 && args[0].equals("oci")) {
+            return org.jvirt.oci.OciMain.execute(out, err, java.util.Arrays.copyOfRange(args, 1, args.length));
+        }
         Main main = new Main();
         main.in = in;
         main.out = out;
