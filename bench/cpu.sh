@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# CPU-bound guest benchmark: the same bare-metal program under jvirt's interpreter and, when it is
-# installed, under QEMU's TCG (-M spike runs HTIF programs). Prints MIPS and the time ratio.
+# CPU-bound guest benchmark: the same bare-metal program under jvirt's interpreter, jvirt's binary
+# translator and, when it is installed, QEMU's TCG (-M spike runs HTIF programs), in one run.
+# Prints MIPS and ratios. The translator is reported two ways: the whole run (warm-up included) and
+# its steady state, from the difference between the program at ROUNDS and at 10 x ROUNDS.
 # Usage: bench/cpu.sh [runs] [program]   (default: 3 runs of guests/programs/bench; the best run of
 # each is reported, as the machine is shared; "paging" measures the TLB under Sv39 instead)
 set -euo pipefail
@@ -11,18 +13,36 @@ make -s -C guests/programs "build/$name.elf" >/dev/null
 prog=guests/programs/build/$name.elf
 ./jvirt --version >/dev/null # build first, outside the timings
 
-best_jvirt=""; insns=""; best_mips=""; rss=""
-for i in $(seq "$runs"); do
-  stats=$(/usr/bin/time -f "maxrss %M" ./jvirt run --bios none --mem 128M --kernel "$prog" --stats 2>&1 >/dev/null)
-  rss=$(echo "$stats" | awk '/^maxrss/ {print $2}')
-  t=$(echo "$stats" | awk '/wall time/ {print $3}')
-  insns=$(echo "$stats" | awk '/instructions retired/ {gsub(",", "", $3); print $3}')
-  mips=$(echo "$stats" | awk '/speed/ {print $2}')
-  if [ -z "$best_jvirt" ] || awk "BEGIN{exit !($t < $best_jvirt)}"; then best_jvirt=$t; best_mips=$mips; fi
-done
+# best_of ENGINE PROGRAM: prints "seconds instructions" of the fastest of $runs runs (guest run time)
+best_of() {
+  local best="" insns="" t
+  for i in $(seq "$runs"); do
+    stats=$(./jvirt run --engine "$1" --bios none --mem 128M --kernel "$2" --stats 2>&1 >/dev/null)
+    t=$(echo "$stats" | awk '/wall time/ {print $3}')
+    insns=$(echo "$stats" | awk '/instructions retired/ {gsub(",", "", $3); print $3}')
+    if [ -z "$best" ] || awk "BEGIN{exit !($t < $best)}"; then best=$t; fi
+  done
+  echo "$best $insns"
+}
+
+read -r ti insns < <(best_of interp "$prog")
+read -r td _ < <(best_of dbt "$prog")
 echo "program: $prog ($insns instructions)"
-printf 'jvirt interpreter: %8.3f s  %8.1f MIPS (guest run time, best of %d)\n' "$best_jvirt" "$best_mips" "$runs"
-printf 'jvirt process: max RSS %d KiB with --mem 128M (guest pages are mapped lazily; the program touches few)\n' "$rss"
+mips() { awk "BEGIN{printf \"%8.1f\", $1 / $2 / 1e6}"; }
+printf 'jvirt interpreter:          %8.3f s  %s MIPS\n' "$ti" "$(mips "$insns" "$ti")"
+printf 'jvirt translator:           %8.3f s  %s MIPS (warm-up included)\n' "$td" "$(mips "$insns" "$td")"
+
+steady=""
+if [ "$name" = bench ]; then
+  # The same program doing ten times the work: the difference is pure steady state.
+  long=$(mktemp --suffix=.elf); trap 'rm -f "$long"' EXIT
+  riscv64-unknown-elf-gcc -O2 -march=rv64gc -mabi=lp64d -mcmodel=medany -ffreestanding -fno-builtin -nostdlib \
+    -nostartfiles -Wl,--no-warn-rwx-segments -DROUNDS=400 -T guests/programs/link.ld guests/programs/crt0.S \
+    guests/programs/htif.c guests/programs/bench.c -o "$long"
+  read -r tl linsns < <(best_of dbt "$long")
+  steady=$(awk "BEGIN{printf \"%.1f\", ($linsns - $insns) / ($tl - $td) / 1e6}")
+  printf 'jvirt translator, steady:   %8.3f s  %8.1f MIPS (%s instructions at 10x the rounds, minus the run above)\n' "$tl" "$steady" "$linsns"
+fi
 
 if command -v qemu-system-riscv64 >/dev/null; then
   best_qemu=""
@@ -33,9 +53,11 @@ if command -v qemu-system-riscv64 >/dev/null; then
     t=$(awk "BEGIN{print $e - $s}")
     if [ -z "$best_qemu" ] || awk "BEGIN{exit !($t < $best_qemu)}"; then best_qemu=$t; fi
   done
-  qmips=$(awk "BEGIN{printf \"%.1f\", $insns / $best_qemu / 1e6}")
-  printf 'qemu-system-riscv64 -M spike (TCG): %8.3f s  %8.1f MIPS (whole process, best of %d)\n' "$best_qemu" "$qmips" "$runs"
-  awk "BEGIN{printf \"ratio jvirt/qemu time: %.2fx\n\", $best_jvirt / $best_qemu}"
+  printf 'qemu-system-riscv64 (TCG):  %8.3f s  %s MIPS (whole process)\n' "$best_qemu" "$(mips "$insns" "$best_qemu")"
+  awk "BEGIN{printf \"ratios (time): interpreter/qemu %.2fx, translator/qemu %.2fx, interpreter/translator %.2fx\n\", $ti / $best_qemu, $td / $best_qemu, $ti / $td}"
+  if [ -n "$steady" ]; then
+    awk "BEGIN{q = $insns / $best_qemu / 1e6; printf \"steady-state translator speed: %.2fx the interpreter, %.2fx QEMU\n\", $steady / ($insns / $ti / 1e6), $steady / q}"
+  fi
 else
   echo "qemu-system-riscv64 not installed (Debian: qemu-system-misc): no anchor measured"
 fi

@@ -37,7 +37,7 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--arch", paramLabel = "ARCH", defaultValue = "riscv64", description = "The guest architecture: riscv64 (emulated, the default) or x86_64 (hardware-assisted, on KVM).")
     String arch;
 
-    @Option(names = "--engine", paramLabel = "ENGINE", description = "How the guest runs: 'interpreter' for riscv64, 'kvm' for x86_64 (the defaults).")
+    @Option(names = "--engine", paramLabel = "ENGINE", description = "How the guest runs. riscv64: dbt (hot code translated to JVM bytecode; the default), interp (interpreted), or lockstep (dbt, each translated run checked against the interpreter). x86_64: kvm.")
     String engine;
 
     @Option(names = "--kernel", paramLabel = "FILE", description = "A RISC-V Linux kernel (Image or vmlinux), or with --bios none a bare-metal ELF.")
@@ -81,9 +81,6 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--no-reboot", description = "End the run when the guest resets, instead of booting it again (exit status 1).")
     boolean noReboot;
 
-    @Option(names = "--engine", paramLabel = "ENGINE", description = "How guest code runs: dbt (hot code translated to JVM bytecode), interp (interpreted), or lockstep (dbt, each translated run checked against the interpreter); default ${DEFAULT-VALUE}.")
-    String engine = org.jvirt.riscv.Engine.DEFAULT.id;
-
     @Option(names = "--dump-dtb", paramLabel = "FILE", description = "Write the machine's device tree blob to FILE and exit.")
     Path dumpDtb;
 
@@ -97,8 +94,10 @@ final class RunCommand implements Callable<Integer> {
         if (!arch.equals("riscv64") && !arch.equals("x86_64"))
             throw new Main.UserError("--arch takes riscv64 or x86_64, not '" + arch + "'", Main.USAGE);
         boolean x86 = arch.equals("x86_64");
-        if (engine != null && !engine.equals(x86 ? "kvm" : "interpreter"))
-            throw new Main.UserError("--engine " + engine + " is not available for " + arch + ": use " + (x86 ? "kvm" : "interpreter"), Main.USAGE);
+        if (x86 && engine != null && !engine.equals("kvm"))
+            throw new Main.UserError("--engine " + engine + " is not available for x86_64: use kvm", Main.USAGE);
+        if (!x86 && "kvm".equals(engine))
+            throw new Main.UserError("--engine kvm runs x86_64 guests: add --arch x86_64, or use dbt, interp or lockstep for riscv64", Main.USAGE);
         if (x86) {
             if (cpus < 1) throw new Main.UserError("--cpus must be at least 1", Main.USAGE);
             long size = Sizes.bytes(mem, "--mem");
@@ -114,7 +113,7 @@ final class RunCommand implements Callable<Integer> {
             throw new Main.UserError("--mem must be a multiple of 4K between 1M and 64G", Main.USAGE);
         org.jvirt.riscv.Engine chosenEngine;
         try {
-            chosenEngine = org.jvirt.riscv.Engine.of(engine);
+            chosenEngine = engine == null ? org.jvirt.riscv.Engine.DEFAULT : org.jvirt.riscv.Engine.of(engine);
         } catch (IllegalArgumentException e) {
             throw new Main.UserError("--engine: " + e.getMessage(), Main.USAGE);
         }
