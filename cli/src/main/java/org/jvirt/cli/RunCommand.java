@@ -40,6 +40,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--engine", paramLabel = "ENGINE", description = "How the guest runs. riscv64: dbt (hot code translated to JVM bytecode; the default), interp (interpreted), or lockstep (dbt, each translated run checked against the interpreter). x86_64: kvm.")
     String engine;
 
+    @Option(names = "--dbt-threshold", paramLabel = "N", description = "Under dbt and lockstep: jumps to an address before the code there is translated (default: 50000, or -Djvirt.dbt.threshold).")
+    Integer dbtThreshold;
+
     @Option(names = "--kernel", paramLabel = "FILE", description = "A RISC-V Linux kernel (Image or vmlinux), or with --bios none a bare-metal ELF.")
     Path kernel;
 
@@ -117,6 +120,7 @@ final class RunCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new Main.UserError("--engine: " + e.getMessage(), Main.USAGE);
         }
+        if (dbtThreshold != null && dbtThreshold < 1) throw new Main.UserError("--dbt-threshold must be at least 1", Main.USAGE);
         long timeoutMs = timeout == null ? 0 : Sizes.millis(timeout, "--timeout");
 
         if (dumpDtb != null) {
@@ -151,7 +155,10 @@ final class RunCommand implements Callable<Integer> {
                 long left = timeoutMs == 0 ? 0 : Math.max(1, timeoutMs - (System.currentTimeMillis() - started));
                 Outcome outcome;
                 try (RiscvMachine machine = new RiscvMachine(ramSize, cpus, console)) {
-                    for (var h : machine.harts()) h.useEngine(chosenEngine);
+                    for (var h : machine.harts()) {
+                        h.useEngine(chosenEngine);
+                        if (dbtThreshold != null) h.setTranslationThreshold(dbtThreshold);
+                    }
                     List<BlockDevice> opened = new ArrayList<>();
                     org.jvirt.machine.devices.ConsoleInput input = virtioConsole ? machine.attachVirtioConsole() : machine.uart();
                     try {

@@ -63,6 +63,29 @@ class LinuxBootTest {
         return out;
     }
 
+    /**
+     * The equivalence property on a whole kernel: every translated run of the boot, and of a shell
+     * loop hot enough to be translated, is checked against the interpreter (the threshold is lowered
+     * so that much of the boot is translated).
+     */
+    @org.junit.jupiter.api.Test
+    void theTranslatorAgreesWithTheInterpreterThroughABootInLockstep() {
+        ScriptedConsole console = new ScriptedConsole()
+                .then(PROMPT, "i=0; while [ $i -lt 300 ]; do i=$((i+1)); done; echo counted $i")
+                .then(PROMPT, "poweroff -f");
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        List<String> args = new ArrayList<>(List.of("run", "--kernel", images().resolve("Image.gz").toString(),
+                "--initrd", images().resolve("initramfs.cpio.gz").toString(), "--timeout", "240s",
+                "--engine", "lockstep", "--dbt-threshold", "2000", "--stats"));
+        int status = Main.execute(console.in(), console.out(), new java.io.PrintStream(err, true), args.toArray(String[]::new));
+        assertEquals(0, status, "exit status (3 is a divergence); stderr:\n" + err);
+        assertTrue(console.output().contains("counted 300"), console.output());
+        String stats = err.toString();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("lockstep +([0-9,]+) translated runs checked").matcher(stats);
+        assertTrue(m.find(), stats);
+        assertTrue(Long.parseLong(m.group(1).replace(",", "")) > 10_000, "few translated runs were checked: " + stats);
+    }
+
     @org.junit.jupiter.api.Test
     void aFileWrittenToTheVirtioDiskIsOnTheHostAndSurvivesAReboot(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
         Path disk = dir.resolve("disk.img");

@@ -152,6 +152,12 @@ public final class Hart {
 
     public Engine engine() { return dbt == null ? Engine.INTERP : dbt.lockstep != null ? Engine.LOCKSTEP : Engine.DBT; }
 
+    /** Sets how many jumps to an address make its code hot enough to translate (translating engines only). */
+    public void setTranslationThreshold(int jumps) {
+        if (jumps < 1) throw new IllegalArgumentException("the translation threshold must be at least 1");
+        if (dbt != null) dbt.threshold = jumps;
+    }
+
     /** Under lockstep, the first disagreement between the engines; else null. */
     public String divergence() { return dbt == null || dbt.lockstep == null ? null : dbt.lockstep.divergence; }
 
