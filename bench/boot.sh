@@ -24,8 +24,11 @@ time_to_marker() {
 
 best() { sort -n | head -n 1; }
 
-j=$(for i in $(seq "$runs"); do time_to_marker ./jvirt run --kernel "$images/Image.gz" --initrd "$images/initramfs.cpio.gz" --mem 256M; done | best)
-echo "jvirt (interpreter, built-in SBI): ${j} s to init (best of $runs)"
+ji=$(for i in $(seq "$runs"); do time_to_marker ./jvirt run --engine interp --kernel "$images/Image.gz" --initrd "$images/initramfs.cpio.gz" --mem 256M; done | best)
+echo "jvirt (interpreter, built-in SBI): ${ji} s to init (best of $runs)"
+j=$(for i in $(seq "$runs"); do time_to_marker ./jvirt run --engine dbt --kernel "$images/Image.gz" --initrd "$images/initramfs.cpio.gz" --mem 256M; done | best)
+echo "jvirt (translator, the default, built-in SBI): ${j} s to init (best of $runs)"
+awk "BEGIN{printf \"ratio translator/interpreter: %.2fx (target: 1x or less)\n\", $j / $ji}"
 fw=/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.bin
 if command -v qemu-system-riscv64 >/dev/null && [ -f "$fw" ]; then
   q=$(for i in $(seq "$runs"); do time_to_marker qemu-system-riscv64 -M virt -m 256M -nographic -bios "$fw" \
