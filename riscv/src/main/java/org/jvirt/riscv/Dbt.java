@@ -32,6 +32,7 @@ final class Dbt {
     int threshold = THRESHOLD;
     private final Translator translator = new Translator();
     private final Map<Long, List<TranslatedBlock>> byPage = new HashMap<>();
+    private static final int MAX_ENTRIES = 1 << 20;
     private long[] keys = new long[1 << 12], vkeys = new long[1 << 12];
     private Entry[] entries = new Entry[1 << 12];
     private int size, live;
@@ -152,6 +153,7 @@ final class Dbt {
         }
         if (page < 0) return null;
         Entry e = entry(page + (pc & 0xfff), pc);
+        if (e == null) e = insert(page + (pc & 0xfff), pc);
         TranslatedBlock b = e.block;
         if (b == null && wanted && e.drops < 20 && (e.drops == 0 || ++e.count >= 1 << e.drops)) {
             e.count = 0;
@@ -169,6 +171,7 @@ final class Dbt {
         if (live >= MAX_BLOCKS) {
             dropAll();
             flushes++;
+            e = insert(b.start, b.pc); // the old entry went with the rest
         }
         e.block = b;
         live++;
@@ -186,8 +189,10 @@ final class Dbt {
                 blocks.remove(i);
                 if (jumpCache[index(b.pc)] == b) jumpCache[index(b.pc)] = null;
                 Entry e = entry(b.start, b.pc);
-                e.block = null;
-                e.drops++;
+                if (e != null) {
+                    e.block = null;
+                    e.drops++;
+                }
                 live--;
                 invalidations++;
                 h.codeWrites++;
@@ -207,18 +212,24 @@ final class Dbt {
         h.codeWrites++;
     }
 
-    /** The entry of the region at RAM offset {@code start} entered at virtual address {@code pc}. */
+    /** The entry of the region at RAM offset {@code start} entered at virtual address {@code pc}, or null. */
     private Entry entry(long start, long pc) {
         int mask = keys.length - 1;
-        int i = hash(start, pc) & mask;
-        while (entries[i] != null) {
+        for (int i = hash(start, pc) & mask; entries[i] != null; i = (i + 1) & mask)
             if (keys[i] == start && vkeys[i] == pc) return entries[i];
-            i = (i + 1) & mask;
+        return null;
+    }
+
+    /** A new entry; past {@link #MAX_ENTRIES} (addresses seen, mostly cold) everything starts afresh. */
+    private Entry insert(long start, long pc) {
+        if (size >= MAX_ENTRIES) {
+            dropAll();
+            flushes++;
         }
-        if (2 * size >= keys.length) {
-            grow();
-            return entry(start, pc);
-        }
+        if (2 * size >= keys.length) grow();
+        int mask = keys.length - 1;
+        int i = hash(start, pc) & mask;
+        while (entries[i] != null) i = (i + 1) & mask;
         keys[i] = start;
         vkeys[i] = pc;
         size++;
