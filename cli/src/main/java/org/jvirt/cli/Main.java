@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 /** The jvirt command line: a thin layer that parses options and wires the engines together. */
 @Command(name = "jvirt", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "A virtualization platform on the JVM.",
-        subcommands = {RunCommand.class, ContainerCommand.class, OciCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, ContainerCommand.class, OciCommand.class, PgCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     /** Exit status for a command line that cannot be understood. */
     public static final int USAGE = 2;

@@ -1,0 +1,41 @@
+package org.jvirt.cli;
+
+import java.util.concurrent.Callable;
+import org.jvirt.riscv.PopekGoldberg;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code jvirt pg}: Popek and Goldberg's requirements, measured on jvirt's own engines. */
+@Command(name = "pg", description = "Popek and Goldberg's virtualization requirements, measured.",
+        subcommands = {PgCommand.Classify.class})
+final class PgCommand {
+    @ParentCommand
+    Main parent;
+
+    @Command(name = "classify", description = "Run every instruction and CSR access in each privilege mode and classify it: "
+            + "privileged, control-sensitive, behaviour-sensitive; then the verdict of Theorems 1 and 3.")
+    static final class Classify implements Callable<Integer> {
+        @ParentCommand
+        PgCommand pg;
+
+        @Option(names = "--arch", paramLabel = "ARCH", defaultValue = "riscv64", description = "riscv64 (the emulated hart; the default) or x86_64.")
+        String arch;
+
+        @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table", description = "table (the default) or json.")
+        String format;
+
+        @Override
+        public Integer call() {
+            if (!format.equals("table") && !format.equals("json"))
+                throw new Main.UserError("--format takes table or json, not '" + format + "'", Main.USAGE);
+            if (arch.equals("x86_64"))
+                throw new Main.UserError("pg classify --arch x86_64 is not implemented yet (the KVM probe guests of issue 7); use --arch riscv64");
+            if (!arch.equals("riscv64"))
+                throw new Main.UserError("--arch takes riscv64 or x86_64, not '" + arch + "'", Main.USAGE);
+            PopekGoldberg.Report report = new PopekGoldberg().classify();
+            pg.parent.out.print(format.equals("json") ? PopekGoldberg.json(report) + "\n" : PopekGoldberg.table(report));
+            return 0;
+        }
+    }
+}
