@@ -29,8 +29,11 @@ measure() {
   awk "BEGIN{printf \"%.2f\n\", $t1 - $t0}"
 }
 
-j=$(measure ./jvirt run --kernel "$images/Image.gz" --initrd "$images/initramfs.cpio.gz")
-echo "jvirt (interpreter): ${j} s for $n iterations of a busybox shell loop"
+ji=$(measure ./jvirt run --engine interp --kernel "$images/Image.gz" --initrd "$images/initramfs.cpio.gz")
+echo "jvirt (interpreter): ${ji} s for $n iterations of a busybox shell loop"
+j=$(measure ./jvirt run --engine dbt --kernel "$images/Image.gz" --initrd "$images/initramfs.cpio.gz")
+echo "jvirt (translator, the default): ${j} s"
+awk "BEGIN{printf \"ratio interpreter/translator: %.2fx\n\", $ji / $j}"
 fw=/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.bin
 if command -v qemu-system-riscv64 >/dev/null && [ -f "$fw" ]; then
   q=$(measure qemu-system-riscv64 -M virt -m 256M -nographic -bios "$fw" -kernel "$kernel" \
