@@ -91,30 +91,28 @@ final class Dbt {
                 if (prev != null && exit >= 0 && prev.valid) prev.links[exit] = b;
                 dispatched++;
             }
-            if (lockstep != null) {
-                long retired = lockstep.runChecked(b, Math.min(left, hard - b.length));
-                left -= retired;
-                hard -= retired;
-                translatedInstructions += retired;
+            long budget = Math.min(left, hard - b.length), retired;
+            if (lockstep == null) {
+                long before = h.instret;
+                next = b.run(h, budget);
+                retired = h.instret - before;
+                exit = h.dbtExit;
+                prev = b;
+            } else { // runs it twice, takes any trap, and leaves the interpreter's result
+                retired = lockstep.runChecked(b, budget);
                 next = prev = null;
-                if (lockstep.divergence != null) {
-                    h.requestStop();
-                    break;
-                }
-                continue;
             }
-            long before = h.instret;
-            next = b.run(h, Math.min(left, hard - b.length));
-            long retired = h.instret - before;
             left -= retired;
             hard -= retired;
             translatedInstructions += retired;
-            exit = h.dbtExit;
-            prev = b;
             if (h.dbtTrapped) {
                 h.dbtTrapped = false;
                 next = prev = null;
                 h.takeTrap(h.trapCause, h.trapValue);
+            }
+            if (lockstep != null && lockstep.divergence != null) {
+                h.requestStop();
+                break;
             }
         }
         return limit - hard;

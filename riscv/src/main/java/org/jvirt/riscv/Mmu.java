@@ -69,8 +69,16 @@ public final class Mmu {
     public void flush() {
         for (long[] t : tag) java.util.Arrays.fill(t, INVALID);
         superpages = false;
+        mappingChanged();
+    }
+
+    /**
+     * What any translation may now be: the interpreter's cached fetch page is stale (end the chunk), and
+     * the translator's links and jump cache are (a new epoch).
+     */
+    private void mappingChanged() {
         h.mapEpoch++;
-        h.breakChunk = true; // the interpreter's cached fetch page may be stale
+        h.breakChunk = true;
     }
 
     /** sfence.vma with an address: forget the translations of that one virtual page. */
@@ -82,16 +90,14 @@ public final class Mmu {
         int i = (int) (va >>> 12) & (SIZE - 1);
         long vpage = va & PAGE_MASK;
         for (long[] t : tag) if ((t[i] & PAGE_MASK) == vpage) t[i] = INVALID;
-        h.mapEpoch++;
-        h.breakChunk = true;
+        mappingChanged();
     }
 
     /** Privilege or mstatus.MPRV/MPP changed: select the tags of the new context. */
     void contextChanged() {
         fetchCtx = h.priv + 1;
         dataCtx = dataPriv() + 1;
-        h.mapEpoch++;
-        h.breakChunk = true;
+        mappingChanged();
     }
 
     /** The privilege loads and stores run at: MPP when MPRV is set in M-mode (section 3.1.6.3). */

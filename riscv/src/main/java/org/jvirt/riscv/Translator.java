@@ -210,8 +210,15 @@ final class Translator {
 
         /** Leaves with pc = {@code target}, through link {@code exit}; counts the pending instructions. */
         void exitTo(long target, int exit) {
-            flush();
-            c.loadConstant(target).lstore(EXIT_PC).loadConstant(exit).istore(EXIT_IDX).goto_(common);
+            int retired = pend;
+            pend = 0;
+            leave(retired, target, exit);
+        }
+
+        /** Adds {@code retired} to the count and leaves with pc = {@code pc} through link {@code exit} (-1: none). */
+        void leave(int retired, long pc, int exit) {
+            if (retired != 0) c.lload(ICOUNT).loadConstant((long) retired).ladd().lstore(ICOUNT);
+            c.loadConstant(pc).lstore(EXIT_PC).loadConstant(exit).istore(EXIT_IDX).goto_(common);
         }
 
         /** Emits instruction {@code i}; returns whether control may fall through to the next one. */
@@ -431,14 +438,20 @@ final class Translator {
             else c.getstatic(CD_GUEST_MEMORY, size == 2 ? "SHORT" : size == 4 ? "INT" : "LONG", layoutType(size));
         }
 
+        /** After a TLB hit: pushes the RAM segment, the layout of the access and its offset in the segment. */
+        void hostAccess(int size, int offsets) {
+            c.aload(MEM);
+            layout(size);
+            c.lload(VA).aload(offsets).iload(IDX).laload().ladd();
+        }
+
         /** The trap exit of the instruction being emitted: state as before it, pc at it, no link. */
         Label trapExit(long pc) {
             Label l = c.newLabel();
             int before = pend - 1;
             stubs.add(() -> {
                 c.labelBinding(l);
-                if (before != 0) c.lload(ICOUNT).loadConstant((long) before).ladd().lstore(ICOUNT);
-                c.loadConstant(pc).lstore(EXIT_PC).loadConstant(-1).istore(EXIT_IDX).goto_(common);
+                leave(before, pc, -1);
             });
             return l;
         }
@@ -447,9 +460,7 @@ final class Translator {
             int size = size(d.op);
             Label slow = c.newLabel(), done = c.newLabel();
             tlbLookup(d, size, RTAG, slow);
-            c.aload(MEM);
-            layout(size);
-            c.lload(VA).aload(ROFF).iload(IDX).laload().ladd();
+            hostAccess(size, ROFF);
             c.invokeinterface(CD_SEGMENT, "get", MethodTypeDesc.of(valueType(size), layoutType(size), CD_long));
             switch (d.op) { // the fast path's value is sign-extended to int (long for ld)
                 case LB, LH, LW -> c.i2l();
@@ -477,9 +488,7 @@ final class Translator {
             int size = size(d.op);
             Label slow = c.newLabel(), done = c.newLabel();
             tlbLookup(d, size, WTAG, slow);
-            c.aload(MEM);
-            layout(size);
-            c.lload(VA).aload(WOFF).iload(IDX).laload().ladd();
+            hostAccess(size, WOFF);
             read(d.rs2);
             switch (size) {
                 case 1 -> c.l2i().i2b();
@@ -501,8 +510,7 @@ final class Translator {
             c.goto_(codeWritten);
             stubs.add(() -> {
                 c.labelBinding(codeWritten);
-                c.lload(ICOUNT).loadConstant((long) after).ladd().lstore(ICOUNT);
-                c.loadConstant(next).lstore(EXIT_PC).loadConstant(-1).istore(EXIT_IDX).goto_(common);
+                leave(after, next, -1);
             });
             c.labelBinding(done);
         }
