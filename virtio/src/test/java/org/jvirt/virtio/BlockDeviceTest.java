@@ -36,7 +36,7 @@ class BlockDeviceTest {
         });
     }
 
-    void header(TestDriver d, int type, long sector) {
+    static void header(TestDriver d, int type, long sector) {
         d.ram.writeInt(HDR, type);
         d.ram.writeInt(HDR + 4, 0);
         d.ram.writeLong(HDR + 8, sector);
@@ -44,7 +44,7 @@ class BlockDeviceTest {
     }
 
     /** header, one data buffer, status: the three-descriptor request Linux sends. */
-    void request(TestDriver d, int type, long sector, int len, boolean deviceWrites) {
+    static void request(TestDriver d, int type, long sector, int len, boolean deviceWrites) {
         header(d, type, sector);
         d.desc(0, HDR, 16, NEXT, 1);
         d.desc(1, BUF, len, NEXT | (deviceWrites ? WRITE : 0), 2);
@@ -52,7 +52,7 @@ class BlockDeviceTest {
         d.submit(0);
     }
 
-    int status(TestDriver d) { return d.ram.readByte(STATUS) & 0xff; }
+    static int status(TestDriver d) { return d.ram.readByte(STATUS) & 0xff; }
 
     @Test
     void capacityWriteFlushAndReadBack() throws Exception {
