@@ -136,6 +136,36 @@ class LinuxBootTest {
         assertTrue(c.output().contains("hvc1"), c.output());
     }
 
+    /**
+     * Linux's own driver negotiates discard and write-zeroes from the configuration space, and a
+     * busybox blkdiscard in the guest gives the blocks back to the host. The disk is raw (no file
+     * system), so init's mount fails and nothing else touches it.
+     */
+    @org.junit.jupiter.api.Test
+    void blkdiscardInTheGuestPunchesAHoleInTheImage(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path disk = dir.resolve("raw.img");
+        byte[] data = new byte[8 << 20];
+        java.util.Arrays.fill(data, (byte) 0x5a);
+        java.nio.file.Files.write(disk, data);
+        long before = Long.parseLong(run("stat", "--format=%b", disk.toString()).trim());
+        ScriptedConsole c = new ScriptedConsole()
+                .then(PROMPT, "cat /sys/block/vda/queue/discard_max_bytes /sys/block/vda/queue/write_zeroes_max_bytes")
+                .then(PROMPT, "blkdiscard -o 1048576 -l 4194304 /dev/vda && echo discard-$((6*7))")
+                .then(PROMPT, "poweroff -f");
+        assertEquals(0, boot(c, "--disk", disk.toString()), c.output());
+        String out = c.output();
+        assertTrue(out.contains("\n2147483648\r\n67108864\r\n"), "the guest read the limits from the configuration: " + out);
+        assertTrue(out.contains("discard-42"), "blkdiscard succeeded: " + out);
+        long after = Long.parseLong(run("stat", "--format=%b", disk.toString()).trim());
+        assertTrue(after <= before - 8192, "4 MiB went back to the host: " + before + " -> " + after + " sectors");
+        byte[] image = java.nio.file.Files.readAllBytes(disk);
+        assertEquals(data.length, image.length, "the image keeps its size");
+        for (int i = 0; i < image.length; i++) {
+            boolean discarded = i >= 1 << 20 && i < 5 << 20;
+            if (image[i] != (discarded ? 0 : 0x5a)) fail("byte " + i + " is " + image[i]);
+        }
+    }
+
     @org.junit.jupiter.api.Test
     void aReadOnlyDiskRefusesWrites(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
         Path disk = dir.resolve("ro.img");
