@@ -77,9 +77,7 @@ final class Fallocate implements AutoCloseable {
         if (fd < 0) return null;
         // Punching past the end of the file changes nothing (KEEP_SIZE) yet reaches the file system's
         // fallocate, so it says whether holes can be punched here before the guest is told discard works.
-        Fallocate f = new Fallocate(fd, false);
-        boolean punches = f.call(PUNCH_HOLE | KEEP_SIZE, size, 4096) == 0;
-        return new Fallocate(fd, punches);
+        return new Fallocate(fd, call(fd, PUNCH_HOLE | KEEP_SIZE, size, 4096) == 0);
     }
 
     /** Whether the host file system frees blocks on a punched hole (probed at open). */
@@ -90,12 +88,12 @@ final class Fallocate implements AutoCloseable {
      * host file system cannot punch holes; throws on an I/O error.
      */
     boolean punchHole(long offset, long len) throws IOException {
-        return punches && check(call(PUNCH_HOLE | KEEP_SIZE, offset, len), "punching a hole");
+        return punches && check(call(fd, PUNCH_HOLE | KEEP_SIZE, offset, len), "punching a hole");
     }
 
     /** Makes {@code len} bytes at {@code offset} read as zeros, keeping them allocated; false where unsupported. */
     boolean zeroRange(long offset, long len) throws IOException {
-        return check(call(ZERO_RANGE | KEEP_SIZE, offset, len), "zeroing a range");
+        return check(call(fd, ZERO_RANGE | KEEP_SIZE, offset, len), "zeroing a range");
     }
 
     private static boolean check(int errno, String what) throws IOException {
@@ -105,7 +103,7 @@ final class Fallocate implements AutoCloseable {
     }
 
     /** fallocate(2); returns 0 or the errno. */
-    private int call(int mode, long offset, long len) {
+    private static int call(int fd, int mode, long offset, long len) {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment state = a.allocate(Linker.Option.captureStateLayout());
             while (true) {
