@@ -1,6 +1,9 @@
 package org.jvirt.cli;
 
 import java.util.concurrent.Callable;
+import org.jvirt.kvm.KvmUnavailableException;
+import org.jvirt.kvm.pg.X86Classifier;
+import org.jvirt.kvm.pg.X86Report;
 import org.jvirt.riscv.PopekGoldberg;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -19,7 +22,7 @@ final class PgCommand {
         @ParentCommand
         PgCommand pg;
 
-        @Option(names = "--arch", paramLabel = "ARCH", defaultValue = "riscv64", description = "riscv64 (the emulated hart; the default) or x86_64.")
+        @Option(names = "--arch", paramLabel = "ARCH", defaultValue = "riscv64", description = "riscv64 (the emulated hart; the default) or x86_64 (probe guests on KVM, CPL 0 and 3, CR4.UMIP clear and set).")
         String arch;
 
         @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table", description = "table (the default) or json.")
@@ -29,8 +32,16 @@ final class PgCommand {
         public Integer call() {
             if (!format.equals("table") && !format.equals("json"))
                 throw new Main.UserError("--format takes table or json, not '" + format + "'", Main.USAGE);
-            if (arch.equals("x86_64"))
-                throw new Main.UserError("pg classify --arch x86_64 is not implemented yet (the KVM probe guests of issue 7); use --arch riscv64");
+            if (arch.equals("x86_64")) {
+                X86Classifier.Report report;
+                try {
+                    report = new X86Classifier().classify();
+                } catch (KvmUnavailableException e) {
+                    throw new Main.UserError("pg classify --arch x86_64 runs probe guests on KVM: " + e.getMessage());
+                }
+                pg.parent.out.print(format.equals("json") ? X86Report.json(report) + "\n" : X86Report.table(report));
+                return 0;
+            }
             if (!arch.equals("riscv64"))
                 throw new Main.UserError("--arch takes riscv64 or x86_64, not '" + arch + "'", Main.USAGE);
             PopekGoldberg.Report report = new PopekGoldberg().classify();
