@@ -194,8 +194,13 @@ public final class ProbeVm implements AutoCloseable {
         return world == World.A ? 0x202 : 0x002;
     }
 
-    /** Runs {@code code} (followed by the done marker) at {@code cpl} in {@code world}. */
+    /** Runs {@code code} (followed by the done marker) at {@code cpl} in {@code world}, under the VM's watchdog. */
     public Result run(byte[] code, Setup setup, int cpl, World world) {
+        return run(code, setup, cpl, world, watchdogMillis);
+    }
+
+    /** As {@link #run(byte[], Setup, int, World)}, with {@code millis} before the probe counts as a hang. */
+    public Result run(byte[] code, Setup setup, int cpl, World world, long millis) {
         byte[] marker = doneMarker();
         ram.zero(CODE, 0x1000);
         ram.load(CODE, code, 0, code.length);
@@ -212,14 +217,14 @@ public final class ProbeVm implements AutoCloseable {
         List<String> exits = new ArrayList<>();
         MemorySegment page = vcpu.runPage();
         fired = false;
-        deadline = System.nanoTime() + watchdogMillis * 1_000_000L;
+        deadline = System.nanoTime() + millis * 1_000_000L;
         try {
             while (true) {
                 int reason = vcpu.run();
                 switch (reason) {
                     case Vcpu.KICKED -> {
                         page.set(ValueLayout.JAVA_BYTE, IMMEDIATE_EXIT, (byte) 0);
-                        if (fired) return new Result.Hang(watchdogMillis, exits);
+                        if (fired) return new Result.Hang(millis, exits);
                     }
                     case Vcpu.EXIT_MMIO -> {
                         long addr = page.get(ValueLayout.JAVA_LONG, MMIO_ADDR);
