@@ -11,7 +11,7 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code jvirt pg}: Popek and Goldberg's requirements, measured on jvirt's own engines. */
 @Command(name = "pg", description = "Popek and Goldberg's virtualization requirements, measured.",
-        subcommands = {PgCommand.Classify.class})
+        subcommands = {PgCommand.Classify.class, PgCommand.Properties.class})
 final class PgCommand {
     @ParentCommand
     Main parent;
@@ -46,6 +46,31 @@ final class PgCommand {
                 throw new Main.UserError("--arch takes riscv64 or x86_64, not '" + arch + "'", Main.USAGE);
             PopekGoldberg.Report report = new PopekGoldberg().classify();
             pg.parent.out.print(format.equals("json") ? PopekGoldberg.json(report) + "\n" : PopekGoldberg.table(report));
+            return 0;
+        }
+    }
+
+    @Command(name = "properties", description = "Measure efficiency, equivalence and resource control on every engine this host has "
+            + "(interp and dbt; kvm where /dev/kvm opens), on one workload with a known instruction count.")
+    static final class Properties implements Callable<Integer> {
+        @ParentCommand
+        PgCommand pg;
+
+        @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table", description = "table (the default) or json.")
+        String format;
+
+        @Option(names = "--iterations", paramLabel = "N", defaultValue = "200000",
+                description = "Iterations of the workload (default ${DEFAULT-VALUE}; KVM on a host without hardware virtualization runs it slowly).")
+        long iterations;
+
+        @Override
+        public Integer call() {
+            if (!format.equals("table") && !format.equals("json"))
+                throw new Main.UserError("--format takes table or json, not '" + format + "'", Main.USAGE);
+            if (iterations < 1 || iterations > 1_000_000_000L)
+                throw new Main.UserError("--iterations must be between 1 and 1000000000", Main.USAGE);
+            PgProperties.Measured m = PgProperties.measure(iterations);
+            pg.parent.out.print(format.equals("json") ? PgProperties.json(m) + "\n" : PgProperties.table(m));
             return 0;
         }
     }

@@ -141,7 +141,7 @@ public final class PgProperties {
                 RAM + (16 << 20), 5));
         out.add(probe(engine, "store to 0x30000000, where the machine has no device", new int[] {sw(T1, T0, 0), sw(S4, S3, 0)}, handler, 0x3000_0000L, 7));
         // keep the CPU: a machine timer interrupt due at once, a handler that masks it and returns, then j . forever
-        int[] spin = {csrrw(0, 0x305, T1), sw(0, T0, 0), addi(T2, 0, 0x80), csrrw(0, 0x304, T2), csrrs(0, 0x300, T3), J_SELF};
+        int[] spin = {csrrw(0, 0x305, T1), s(0, 0, T0, 3) /* sd zero, 0(t0) */, addi(T2, 0, 0x80), csrrw(0, 0x304, T2), csrrs(0, 0x300, T3), J_SELF};
         int[] tick = {csrrw(0, 0x304, 0), addi(S6, S6, 1), MRET};
         ByteArrayOutputStream console = new ByteArrayOutputStream();
         try (RiscvMachine m = new RiscvMachine(RAM_SIZE, 1, console)) {
@@ -181,8 +181,12 @@ public final class PgProperties {
         }
     }
 
-    /** Whether two runs agree in console output and final state. */
+    /**
+     * Whether two runs agree in console output and final state. Instructions retired are not compared:
+     * after the power-off store the hart spins until the run loop sees the stop, which each engine
+     * checks at its own granularity.
+     */
     public static boolean equivalent(EngineRun a, EngineRun b) {
-        return a.console().equals(b.console()) && a.stateHash().equals(b.stateHash()) && a.instructions() == b.instructions();
+        return a.console().equals(b.console()) && a.stateHash().equals(b.stateHash());
     }
 }

@@ -3,6 +3,10 @@ package org.jvirt.kvm.pg;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.jvirt.kvm.KvmStats;
 import org.jvirt.kvm.pg.ProbeVm.Result;
 import org.jvirt.kvm.pg.ProbeVm.World;
 
@@ -14,9 +18,19 @@ import org.jvirt.kvm.pg.ProbeVm.World;
  * theirs, or try to keep the CPU, and what the monitor did.
  */
 public final class KvmProperties {
-    /** Efficiency: instructions the guest retired (known from the code) and exits to the VMM while it ran. */
-    public record Efficiency(long iterations, long instructions, long exits, List<String> exitKinds, long millis) {
-        public double fraction() { return instructions == 0 ? 0 : 1.0 - (double) exits / instructions; }
+    /**
+     * Efficiency: instructions the guest retired (known from the code); exits that reached the VMM
+     * while it ran; and all exits, KVM's own counter (KVM_GET_STATS_FD "exits", less those of an empty
+     * probe), or -1 where this kernel has no binary statistics. {@code kernelCounters} are the
+     * counters that moved, likewise net of the empty probe.
+     */
+    public record Efficiency(long iterations, long instructions, long vmmExits, List<String> exitKinds, long allExits,
+                             Map<String, Long> kernelCounters, long millis) {
+        /** The fraction without the monitor: against all exits where KVM counts them, else against the VMM's. */
+        public double fraction() {
+            long exits = allExits >= 0 ? allExits : vmmExits;
+            return instructions == 0 ? 0 : 1.0 - (double) exits / instructions;
+        }
     }
 
     /** Equivalence: the workload's checksum under KVM and run natively in this process. */
@@ -44,13 +58,26 @@ public final class KvmProperties {
             code[6] = (byte) f.length;
             System.arraycopy(f, 0, code, 7, f.length);
             ProbeVm.Setup setup = new ProbeVm.Setup(new long[] {0, 0, 0, 0, ProbeVm.DATA, iterations}, null, new long[0]);
+            Optional<KvmStats> stats = KvmStats.open(vm.vcpu());
+            // an empty probe first: the exits of entering and of the done marker are the measurement's, not the workload's
+            Map<String, Long> s0 = stats.map(KvmStats::read).orElse(Map.of());
+            vm.run(new byte[0], setup, 0, World.A);
+            Map<String, Long> s1 = stats.map(KvmStats::read).orElse(Map.of());
             long start = System.nanoTime();
             Result r = vm.run(code, setup, 0, World.A, WORKLOAD_MILLIS);
             long millis = (System.nanoTime() - start) / 1_000_000;
+            Map<String, Long> s2 = stats.map(KvmStats::read).orElse(Map.of());
+            stats.ifPresent(KvmStats::close);
+            Map<String, Long> moved = new TreeMap<>();
+            for (var e : s2.entrySet()) {
+                long net = (e.getValue() - s1.getOrDefault(e.getKey(), 0L)) - (s1.getOrDefault(e.getKey(), 0L) - s0.getOrDefault(e.getKey(), 0L));
+                if (net != 0 && e.getKey().contains("exit")) moved.put(e.getKey(), net);
+            }
+            long all = stats.isPresent() ? moved.getOrDefault("exits", 0L) : -1;
             if (!(r instanceof Result.Completed c))
                 return new Report(null, null, resources(vm), "the workload guest did not complete: " + r);
             // the exit that ends the run (the done marker) is the measurement's, not the workload's
-            Efficiency eff = new Efficiency(iterations, X86Workload.instructions(iterations) + 2, r.exits().size(), r.exits(), millis);
+            Efficiency eff = new Efficiency(iterations, X86Workload.instructions(iterations) + 2, r.exits().size(), r.exits(), all, moved, millis);
             Equivalence eq = new Equivalence(iterations, c.regs().rax(), X86Workload.runNatively(iterations));
             return new Report(eff, eq, resources(vm), null);
         }
