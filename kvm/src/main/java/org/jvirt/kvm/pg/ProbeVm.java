@@ -248,7 +248,7 @@ public final class ProbeVm implements AutoCloseable {
                     case Vcpu.EXIT_SHUTDOWN -> { return new Result.Stopped("triple fault (shutdown)", exits); }
                     case Vcpu.EXIT_INTERNAL_ERROR -> {
                         int sub = page.get(ValueLayout.JAVA_INT, INTERNAL_SUBERROR);
-                        return new Result.Stopped(sub == 1 ? "KVM could not emulate it" : "KVM internal error " + sub, exits);
+                        return new Result.Stopped(sub == 1 ? "KVM cannot emulate" : "KVM internal error " + sub, exits);
                     }
                     case Vcpu.EXIT_FAIL_ENTRY -> { return new Result.Stopped("KVM could not enter the guest", exits); }
                     default -> { return new Result.Stopped("exit " + org.jvirt.kvm.ExitStats.reasonName(reason), exits); }

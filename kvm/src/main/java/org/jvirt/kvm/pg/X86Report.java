@@ -11,7 +11,7 @@ import org.jvirt.kvm.pg.X86Classifier.Verdict;
 public final class X86Report {
     private X86Report() { }
 
-    private static final String FORMAT = "%-28s %-18s %-16s %-13s| %-18s %-16s %-13s%n";
+    private static final String FORMAT = "%-26s %-18s %-16s %-11s| %-18s %-16s %-11s%n";
 
     public static String table(Report r) {
         StringBuilder sb = new StringBuilder();
