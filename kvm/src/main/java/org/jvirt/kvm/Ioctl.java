@@ -29,7 +29,8 @@ public enum Ioctl {
     KVM_SET_MSRS(1, 0x89, Structs.KVM_MSRS),
     KVM_SET_CPUID2(1, 0x90, Structs.KVM_CPUID2),
     KVM_GET_MP_STATE(2, 0x98, Structs.KVM_MP_STATE),
-    KVM_SET_MP_STATE(1, 0x99, Structs.KVM_MP_STATE);
+    KVM_SET_MP_STATE(1, 0x99, Structs.KVM_MP_STATE),
+    KVM_GET_STATS_FD(0, 0xce, 0);
 
     private static final int KVMIO = 0xAE;
     /** The request number passed to ioctl(2). */

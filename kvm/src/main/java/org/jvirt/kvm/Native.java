@@ -51,6 +51,7 @@ public final class Native {
     private static final class Munmap { static final MethodHandle H = bind("munmap", FunctionDescriptor.of(INT, PTR, LONG), ERRNO); }
     private static final class Eventfd { static final MethodHandle H = bind("eventfd", FunctionDescriptor.of(INT, INT, INT), ERRNO); }
     private static final class Write { static final MethodHandle H = bind("write", FunctionDescriptor.of(LONG, INT, PTR, LONG), ERRNO); }
+    private static final class Pread { static final MethodHandle H = bind("pread", FunctionDescriptor.of(LONG, INT, PTR, LONG, LONG), ERRNO); }
     private static final class Strerror { static final MethodHandle H = bind("strerror", FunctionDescriptor.of(PTR, INT)); }
     private static final class PthreadKill { static final MethodHandle H = bind("pthread_kill", FunctionDescriptor.of(INT, LONG, INT)); }
 
@@ -136,6 +137,20 @@ public final class Native {
             MemorySegment state = STATE.get();
             int rc = (int) Munmap.H.invokeExact(state, MemorySegment.ofAddress(segment.address()), segment.byteSize());
             if (rc != 0) throw new NativeException("munmap", errno(state));
+        } catch (NativeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /** pread(2) of up to {@code buf.byteSize()} bytes at {@code offset}; returns the count read. */
+    public static long pread(int fd, MemorySegment buf, long offset) {
+        try {
+            MemorySegment state = STATE.get();
+            long n = (long) Pread.H.invokeExact(state, fd, buf, buf.byteSize(), offset);
+            if (n < 0) throw new NativeException("pread", errno(state));
+            return n;
         } catch (NativeException e) {
             throw e;
         } catch (Throwable t) {

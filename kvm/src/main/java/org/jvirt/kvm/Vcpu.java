@@ -36,6 +36,8 @@ public final class Vcpu implements AutoCloseable {
 
     public int id() { return id; }
 
+    int fd() { return fd; }
+
     /** The shared kvm_run page. */
     public MemorySegment runPage() { return run; }
 
