@@ -151,7 +151,12 @@ final class Dbt {
         }
         if (page < 0) return null;
         Entry e = entry(page + (pc & 0xfff), pc);
-        if (e == null) e = insert(page + (pc & 0xfff), pc);
+        if (e == null) {
+            // Most lookups are of cold code (every chunk of interpretation starts with one): an entry
+            // is made only for code about to be translated, so the table holds hot code alone.
+            if (!wanted) return null;
+            e = insert(page + (pc & 0xfff), pc);
+        }
         TranslatedBlock b = e.block;
         if (b == null && wanted && e.drops < 20 && (e.drops == 0 || ++e.count >= 1 << e.drops)) {
             e.count = 0;
