@@ -4,6 +4,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * The binary-translation engine of one hart: finds or makes the translation for the current pc, runs
@@ -16,6 +19,13 @@ import java.util.Map;
  * {@link #THRESHOLD} times; code that the guest writes is dropped (see {@link CodeCache#written}) and
  * must become hot again, twice as hot for each time it was dropped, so code that keeps being rewritten
  * stays in the interpreter instead of being translated over and over.
+ *
+ * <p>Translation happens on a background thread: the hart finds the region's instructions (a read of
+ * its own code cache), hands them over and goes on interpreting; the translation is installed at the
+ * start of a later chunk, unless a store reached its code meanwhile. The hart therefore never waits
+ * for the class-file builder or the class loader, which matters most while code is hot only briefly,
+ * as during a kernel's boot. Under lockstep, and when {@code -Djvirt.dbt.background=false}, regions are
+ * translated in place, at once.
  */
 final class Dbt {
     /** Entries into a region before it is translated; tunable with -Djvirt.dbt.threshold. */
@@ -25,7 +35,41 @@ final class Dbt {
     /** Longest region, in instructions; tunable with -Djvirt.dbt.length. */
     static final int MAX_LENGTH = Math.max(1, Math.min(Translator.MAX_LENGTH, Integer.getInteger("jvirt.dbt.length", Translator.MAX_LENGTH)));
 
+    /** Translate on a background thread (see the class comment); tunable with -Djvirt.dbt.background. */
+    static final boolean BACKGROUND = Boolean.parseBoolean(System.getProperty("jvirt.dbt.background", "true"));
+    /** One thread translates for every hart: translation is rare, and the JIT needs the other cores. */
+    static final ExecutorService TRANSLATOR_THREAD = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "jvirt-translator");
+        t.setDaemon(true);
+        return t;
+    });
+
     private final Hart h;
+    /** See {@link #BACKGROUND}; tests that want every region translated at once clear it. */
+    boolean background = BACKGROUND;
+    /** Regions handed to the background thread and not yet installed. */
+    private final List<Job> pending = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Jobs the background thread has finished, for the hart to install. */
+    private final ConcurrentLinkedQueue<Job> finished = new ConcurrentLinkedQueue<>();
+
+    /** A region being translated in the background, from instructions read at mapping epoch {@code epoch}. */
+    private static final class Job {
+        final long vpc, start, end, epoch;
+        final List<Translator.Op> ops;
+        /** Set when the region's code was written before the job was installed (by DMA too: volatile). */
+        volatile boolean cancelled;
+        /** Written by the background thread before the job is queued in {@link #finished}. */
+        TranslatedBlock result;
+        long nanos;
+
+        Job(long vpc, long start, long end, long epoch, List<Translator.Op> ops) {
+            this.vpc = vpc;
+            this.start = start;
+            this.end = end;
+            this.epoch = epoch;
+            this.ops = ops;
+        }
+    }
     /** Under {@code --engine lockstep}: checks each translated run against the interpreter. */
     Lockstep lockstep;
     /** Entries before translation, for this hart (tests translate everything at once). */
@@ -40,6 +84,7 @@ final class Dbt {
     /** What {@code --stats} reports about this engine. */
     long chained, dispatched, lookups, hits, invalidations, translatedInstructions, flushes;
 
+
     /** Translations by virtual address, direct-mapped: what the interpreter checks at each jump. */
     private final TranslatedBlock[] jumpCache = new TranslatedBlock[JUMP_CACHE];
     /** Jumps seen by the interpreter, by target, direct-mapped (collisions only blur the heuristic). */
@@ -52,6 +97,8 @@ final class Dbt {
         int count;
         int drops;
         TranslatedBlock block;
+        /** A background translation of this region is under way. */
+        boolean queued;
     }
 
     Dbt(Hart h) {
@@ -66,6 +113,7 @@ final class Dbt {
      * the guest may write.)
      */
     long runChunk(int n, long limit) {
+        if (!finished.isEmpty()) installFinished();
         long left = n, hard = limit;
         h.breakChunk = false;
         TranslatedBlock next = null, prev = null;
@@ -158,8 +206,12 @@ final class Dbt {
             e = insert(page + (pc & 0xfff), pc);
         }
         TranslatedBlock b = e.block;
-        if (b == null && wanted && e.drops < 20 && (e.drops == 0 || ++e.count >= 1 << e.drops)) {
+        if (b == null && wanted && !e.queued && e.drops < 20 && (e.drops == 0 || ++e.count >= 1 << e.drops)) {
             e.count = 0;
+            if (background && lockstep == null) {
+                queue(pc, page);
+                return null;
+            }
             b = translator.translate(h, pc, page, MAX_LENGTH);
             if (b != null) install(e, b);
         }
@@ -168,6 +220,56 @@ final class Dbt {
         b.epoch = h.mapEpoch;
         jumpCache[index(pc)] = b;
         return b;
+    }
+
+    /** Hands the region at {@code pc} (RAM page {@code page}) to the background thread. */
+    private void queue(long pc, long page) {
+        List<Translator.Op> ops = Translator.scan(h, pc, page, MAX_LENGTH);
+        if (ops.isEmpty()) return;
+        Translator.Op last = ops.getLast();
+        Job job = new Job(pc, page + (pc & 0xfff), page + (last.pc() & 0xfff) + last.d().len, h.mapEpoch, List.copyOf(ops));
+        entry(job.start, pc).queued = true;
+        pending.add(job);
+        TRANSLATOR_THREAD.execute(() -> {
+            long t0 = System.nanoTime();
+            try {
+                job.result = translator.build(job.ops, page);
+            } finally {
+                job.nanos = System.nanoTime() - t0;
+                finished.add(job); // publishes result and nanos to the hart's thread
+            }
+        });
+    }
+
+    /** Regions handed to the background thread and not yet installed (tests). */
+    int pendingTranslations() {
+        return pending.size();
+    }
+
+    /** Waits until the background thread has finished every region handed to it (tests). */
+    void awaitBackground() throws InterruptedException {
+        while (finished.size() < pending.size()) Thread.sleep(1);
+    }
+
+    /** Installs what the background thread has translated, except regions whose code was written since. */
+    private void installFinished() {
+        for (Job job; (job = finished.poll()) != null; ) {
+            pending.remove(job);
+            Entry e = entry(job.start, job.vpc);
+            if (e != null) e.queued = false;
+            TranslatedBlock b = job.result;
+            if (job.cancelled || b == null) continue;
+            translator.count(b, job.nanos);
+            if (e == null) e = insert(job.start, job.vpc);
+            if (e.block != null) continue;
+            install(e, b);
+            // Until it is in the jump cache the interpreter does not stop at it; it may go there only if
+            // pc still maps where the instructions were read.
+            if (job.epoch == h.mapEpoch) {
+                b.epoch = job.epoch;
+                jumpCache[index(job.vpc)] = b;
+            }
+        }
     }
 
     private void install(Entry e, TranslatedBlock b) {
@@ -183,6 +285,7 @@ final class Dbt {
 
     /** Guest code at RAM offsets [off, off + len) within one page was written: drop what it invalidates. */
     void written(long off, int len) {
+        for (Job j : pending) if (j.start < off + len && off < j.end) j.cancelled = true;
         List<TranslatedBlock> blocks = byPage.get(off >>> 12);
         if (blocks == null) return;
         for (int i = blocks.size() - 1; i >= 0; i--) {
@@ -206,6 +309,7 @@ final class Dbt {
 
     /** Forgets every translation (the code cache was dropped, or this one is full). */
     void dropAll() {
+        for (Job j : pending) j.cancelled = true;
         for (List<TranslatedBlock> l : byPage.values()) for (TranslatedBlock b : l) b.valid = false;
         byPage.clear();
         java.util.Arrays.fill(entries, null);

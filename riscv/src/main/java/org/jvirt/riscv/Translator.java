@@ -84,9 +84,27 @@ final class Translator {
     /** Translates the region at {@code vpc}, whose page is at RAM offset {@code pageOffset}; null if none. */
     TranslatedBlock translate(Hart h, long vpc, long pageOffset, int max) {
         long t0 = System.nanoTime();
-        for (int n = max; n > 0; n /= 2) {
-            List<Op> ops = scan(h, vpc, pageOffset, n);
-            if (ops.isEmpty()) return null;
+        TranslatedBlock b = build(scan(h, vpc, pageOffset, max), pageOffset);
+        if (b != null) count(b, System.nanoTime() - t0);
+        return b;
+    }
+
+    /** Adds a translation made by {@link #build} to the statistics (on the hart's thread). */
+    void count(TranslatedBlock b, long nanos) {
+        translated++;
+        bytecodeBytes += b.bytecodeSize;
+        this.nanos += nanos;
+    }
+
+    /**
+     * The translation of the instructions {@link #scan} found, or of as many of the first of them as
+     * the JIT will compile; null if there are none. Reads nothing but {@code ops}, so it may run on any
+     * thread, while the hart goes on.
+     */
+    TranslatedBlock build(List<Op> scanned, long pageOffset) {
+        for (int n = scanned.size(); n > 0; n /= 2) {
+            List<Op> ops = scanned.subList(0, n);
+            long vpc = ops.getFirst().pc;
             Region r = new Region(ops);
             byte[] bytes = ClassFile.of().build(CD_GENERATED, cb -> {
                 cb.withSuperclass(CD_BLOCK);
@@ -103,9 +121,6 @@ final class Translator {
                 TranslatedBlock b = (TranslatedBlock) c.getDeclaredConstructor(long.class, long.class, long.class, int.class, int.class)
                         .newInstance(vpc, start, end, ops.size(), r.exits);
                 b.bytecodeSize = bytes.length;
-                translated++;
-                bytecodeBytes += bytes.length;
-                nanos += System.nanoTime() - t0;
                 return b;
             } catch (ReflectiveOperationException e) {
                 throw new IllegalStateException("defining a translation failed", e);

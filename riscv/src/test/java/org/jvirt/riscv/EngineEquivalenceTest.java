@@ -42,7 +42,10 @@ class EngineEquivalenceTest {
     static State run(RandomProgram p, Engine engine) {
         try (TestHart t = new TestHart()) {
             t.h.useEngine(engine);
-            if (t.h.dbt != null) t.h.dbt.threshold = 1; // translate everything at once: the most translated code
+            if (t.h.dbt != null) { // translate everything at once: the most translated code
+                t.h.dbt.threshold = 1;
+                t.h.dbt.background = false;
+            }
             t.put(TestHart.CODE, p.code);
             t.put(TestHart.TRAP, RandomProgram.handler());
             for (int k = 0; k < 0x2000; k += 8) t.ram.writeLong(RandomProgram.DATA + k, 0x0123_4567_89ab_cdefL * (k + 1));
@@ -82,6 +85,7 @@ class EngineEquivalenceTest {
             try (TestHart t = new TestHart()) {
                 t.h.useEngine(Engine.DBT);
                 t.h.dbt.threshold = 1;
+                t.h.dbt.background = false;
                 t.put(TestHart.CODE, p.code);
                 t.put(TestHart.TRAP, RandomProgram.handler());
                 System.arraycopy(p.x, 0, t.h.x, 0, 32);
