@@ -12,13 +12,20 @@ kernel=$(mktemp); trap 'rm -f "$kernel"' EXIT
 gunzip -c "$images/Image.gz" > "$kernel"
 ./jvirt --version >/dev/null # build first, outside the timings
 
-# Seconds from start until the marker appears in the command's output; the command is then stopped.
+# Seconds from start until the marker appears in the command's output; the command is then stopped,
+# so that no earlier run is still booting (or idling) beside the next one.
 time_to_marker() {
-  local start end line
+  local start end="" line out pid
+  out=$(mktemp -u); mkfifo "$out"
   start=$(date +%s.%N)
+  timeout 300 "$@" </dev/null >"$out" 2>&1 &
+  pid=$!
   while IFS= read -r line; do
     case "$line" in *"jvirt-guest: init reached"*) end=$(date +%s.%N); break ;; esac
-  done < <(timeout 300 "$@" </dev/null 2>&1)
+  done <"$out"
+  kill "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  rm -f "$out"
   awk "BEGIN{printf \"%.3f\\n\", ${end:-0} - $start}"
 }
 

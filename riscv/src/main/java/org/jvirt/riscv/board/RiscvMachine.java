@@ -187,7 +187,7 @@ public final class RiscvMachine implements AutoCloseable {
         ram.load(kernelBase, image.flat(), 0, image.flat().length);
         if (initrd != null) ram.load(initrdStart, initrd, 0, initrd.length);
         byte[] dtb = VirtDeviceTree.build(new VirtDeviceTree.Layout(harts.size(), RAM_BASE, ram.size(), cmdline,
-                initrdStart, initrdEnd, VIRTIO_SLOTS, VIRTIO_BASE, VIRTIO_FIRST_IRQ));
+                initrdStart, initrdEnd, VIRTIO_SLOTS, VIRTIO_BASE, VIRTIO_FIRST_IRQ, VirtDeviceTree.rngSeed()));
         if (dtb.length > (64 << 10)) throw new LoadException("the device tree is too large");
         ram.load(dtbAddr, dtb, 0, dtb.length);
         long entry = kernelBase + image.entryOffset();
@@ -214,7 +214,7 @@ public final class RiscvMachine implements AutoCloseable {
     /** The device tree the machine would give a kernel, for --dump-dtb. */
     public byte[] deviceTree(String cmdline) {
         return VirtDeviceTree.build(new VirtDeviceTree.Layout(harts.size(), RAM_BASE, ram.size(), cmdline, 0, 0,
-                VIRTIO_SLOTS, VIRTIO_BASE, VIRTIO_FIRST_IRQ));
+                VIRTIO_SLOTS, VIRTIO_BASE, VIRTIO_FIRST_IRQ, VirtDeviceTree.rngSeed()));
     }
 
     private Sbi.Platform platform() {

@@ -12,8 +12,20 @@ final class VirtDeviceTree {
     /** The ISA string of every hart (privileged spec's naming rules: single letters, then Z extensions). */
     static final String ISA = "rv64imafdc_zicsr_zifencei_zba_zbb_zbs_zicond";
 
+    /** What the tree describes; {@code rngSeed} may be empty (no /chosen/rng-seed). */
     record Layout(int harts, long ramBase, long ramSize, String bootargs, long initrdStart, long initrdEnd,
-                  int virtioSlots, long virtioBase, int virtioFirstIrq) { }
+                  int virtioSlots, long virtioBase, int virtioFirstIrq, byte[] rngSeed) { }
+
+    /**
+     * Fresh bytes for /chosen/rng-seed, as QEMU's virt board gives: Linux mixes them into its random
+     * pool at boot, and a kernel that trusts its bootloader (CONFIG_RANDOM_TRUST_BOOTLOADER, or
+     * random.trust_bootloader=on) has a ready random generator at once instead of waiting for entropy.
+     */
+    static byte[] rngSeed() {
+        byte[] seed = new byte[32];
+        new java.security.SecureRandom().nextBytes(seed);
+        return seed;
+    }
 
     static byte[] build(Layout l) {
         int intcPhandle = 1; // cpu h's interrupt controller is intcPhandle + h
@@ -25,6 +37,7 @@ final class VirtDeviceTree {
         w.beginNode("chosen").property("bootargs", l.bootargs()).property("stdout-path", "/soc/serial@10000000");
         if (l.initrdEnd() > l.initrdStart())
             w.longs("linux,initrd-start", l.initrdStart()).longs("linux,initrd-end", l.initrdEnd());
+        if (l.rngSeed().length > 0) w.raw("rng-seed", l.rngSeed());
         w.endNode();
 
         w.beginNode("memory@" + Long.toHexString(l.ramBase())).property("device_type", "memory")

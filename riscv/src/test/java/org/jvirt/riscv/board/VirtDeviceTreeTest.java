@@ -34,5 +34,12 @@ class VirtDeviceTreeTest {
         assertEquals(RiscvMachine.VIRTIO_SLOTS, dts.split("compatible = \"virtio,mmio\";", -1).length - 1);
         assertTrue(dts.contains("compatible = \"syscon-poweroff\";"), dts);
         assertTrue(dts.contains("riscv,ndev = <0x5f>;"), dts);
+        assertTrue(dts.matches("(?s).*rng-seed = <(0x[0-9a-f]+ ?){8}>;.*"), "32 bytes of seed, as QEMU gives:\n" + dts);
+    }
+
+    @org.junit.jupiter.api.Test
+    void everyBootGetsItsOwnRandomSeed() {
+        assertFalse(java.util.Arrays.equals(VirtDeviceTree.rngSeed(), VirtDeviceTree.rngSeed()));
+        assertEquals(32, VirtDeviceTree.rngSeed().length);
     }
 }
