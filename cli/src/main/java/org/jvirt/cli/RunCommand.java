@@ -146,6 +146,8 @@ final class RunCommand implements Callable<Integer> {
         }
         boolean bareMetal = "none".equals(bios);
         byte[] kernelImage = bareMetal ? null : inflateIfGzip(readFile(kernel), kernel, ramSize);
+        if (kernelImage != null && Gzip.isGzip(kernelImage))
+            throw new Main.UserError(kernel + " is gzip-compressed but has other data after the compressed kernel: give the Image, or Image.gz as gzip made it");
         // Linux takes a gzip initramfs as it is, but its inflate costs tens of millions of emulated
         // instructions (about a tenth of the bundled guest's boot); the host's zlib takes milliseconds.
         byte[] initrdImage = bareMetal || initrd == null ? null : inflateIfGzip(readFile(initrd), initrd, ramSize);

@@ -74,6 +74,9 @@ class RunCommandTest {
         Path notElf = write("notes.txt", "hello".getBytes());
         Path x86 = write("x86.elf", new TestElf().machine(ElfImage.EM_X86_64).code(0).build());
         Path big = write("big.elf", new TestElf().at(BASE).code(0).memSize(64L << 20).build());
+        Path gzipThenJunk = write("junk.gz", concat(gzip("not a kernel".getBytes()), "junk".getBytes()));
+        Path cutGzip = write("cut.gz", java.util.Arrays.copyOf(gzip(new byte[100_000]), 40));
+        Path bomb = write("bomb.cpio.gz", gzip(new byte[40 << 20])); // 40 MiB of zeros in 40 KiB
         String[][] cases = {
             {"no such file", "run", "--bios", "none", "--kernel", dir.resolve("missing.elf").toString()},
             {"is a directory", "run", "--bios", "none", "--kernel", dir.toString()},
@@ -83,6 +86,9 @@ class RunCommandTest {
             {"Unknown option", "run", "--frobnicate"},
             {"invalid size", "run", "--mem", "lots"},
             {"to be a RISC-V Linux Image", "run", "--kernel", notElf.toString()},
+            {"has other data after the compressed kernel", "run", "--kernel", gzipThenJunk.toString()},
+            {"cannot be inflated", "run", "--kernel", cutGzip.toString()},
+            {"more than the guest's RAM", "run", "--mem", "32M", "--kernel", bomb.toString()},
             {"invalid duration", "run", "--timeout", "soon"},
             {"--cpus must be between 1 and 8", "run", "--cpus", "9"},
         };
@@ -94,6 +100,20 @@ class RunCommandTest {
             assertTrue(r.cleanErrors(), r.err());
             assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
         }
+    }
+
+    private static byte[] gzip(byte[] data) throws java.io.IOException {
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+        try (var z = new java.util.zip.GZIPOutputStream(b)) {
+            z.write(data);
+        }
+        return b.toByteArray();
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] r = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
     }
 
     @Test
