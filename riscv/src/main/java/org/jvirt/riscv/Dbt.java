@@ -209,7 +209,7 @@ final class Dbt {
         if (b == null && wanted && !e.queued && e.drops < 20 && (e.drops == 0 || ++e.count >= 1 << e.drops)) {
             e.count = 0;
             if (background && lockstep == null) {
-                queue(pc, page);
+                queue(e, pc, page);
                 return null;
             }
             b = translator.translate(h, pc, page, MAX_LENGTH);
@@ -222,13 +222,13 @@ final class Dbt {
         return b;
     }
 
-    /** Hands the region at {@code pc} (RAM page {@code page}) to the background thread. */
-    private void queue(long pc, long page) {
+    /** Hands the region at {@code pc} (RAM page {@code page}, table entry {@code e}) to the background thread. */
+    private void queue(Entry e, long pc, long page) {
         List<Translator.Op> ops = Translator.scan(h, pc, page, MAX_LENGTH);
         if (ops.isEmpty()) return;
         Translator.Op last = ops.getLast();
-        Job job = new Job(pc, page + (pc & 0xfff), page + (last.pc() & 0xfff) + last.d().len, h.mapEpoch, List.copyOf(ops));
-        entry(job.start, pc).queued = true;
+        Job job = new Job(pc, page + (pc & 0xfff), page + (last.pc() & 0xfff) + last.d().len, h.mapEpoch, ops);
+        e.queued = true;
         pending.add(job);
         TRANSLATOR_THREAD.execute(() -> {
             long t0 = System.nanoTime();
