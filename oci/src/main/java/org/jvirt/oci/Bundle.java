@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /** Turns a checked Spec into the helper's records: every decision made here, none left to C. */
 final class Bundle {
@@ -94,14 +93,7 @@ final class Bundle {
         inside.addAll(spec.hooks().getOrDefault("startContainer", List.of()));
         if (!inside.isEmpty()) {
             // the helper puts in its pid as the host sees it
-            Map<String, Object> state = new java.util.LinkedHashMap<>();
-            state.put("ociVersion", spec.ociVersion());
-            state.put("id", id);
-            state.put("status", "created");
-            state.put("pid", -1L);
-            state.put("bundle", o.bundle().toAbsolutePath().normalize().toString());
-            state.put("annotations", spec.annotations());
-            h.add("state", Json.write(state));
+            h.add("state", Json.write(spec.hookState(id, "created", -1, o.bundle())));
             for (String kind : List.of("createContainer", "startContainer")) {
                 for (Spec.Hook hook : spec.hooks().getOrDefault(kind, List.of())) {
                     List<Object> a = new ArrayList<>(List.of(hook.path(), hook.args().size()));

@@ -31,17 +31,6 @@ public final class Containers {
     /** Options of create and run, as runc names them. */
     public record CreateOptions(Path bundle, Path pidFile, String consoleSocket, boolean noPivot, int preserveFds) {}
 
-    static void checkId(String id) {
-        if (id == null || id.isEmpty()) throw new OciError("no container id given; pass one as the last argument");
-        boolean ok = id.length() <= 1024 && Character.isLetterOrDigit(id.charAt(0));
-        for (int i = 0; ok && i < id.length(); i++) {
-            char c = id.charAt(i);
-            ok = c < 128 && (Character.isLetterOrDigit(c) || "_+.-".indexOf(c) >= 0);
-        }
-        if (!ok)
-            throw new OciError("invalid container id \"" + id + "\": use letters, digits and _ + . - only");
-    }
-
     /** create: everything up to the user's process, which then waits on exec.fifo for start. */
     public void create(String id, CreateOptions o) {
         setup(id, o, "create");
@@ -68,7 +57,6 @@ public final class Containers {
 
     private Running setup(String id, CreateOptions o, String mode) {
         Trace.mark("setup " + mode);
-        checkId(id);
         if (State.exists(root, id)) throw new OciError("container with id " + id + " already exists; pick another id or delete it first");
         Spec spec = Spec.load(o.bundle().toAbsolutePath().normalize());
         if (!spec.newNamespace("mount") && !spec.hasNamespace("mount"))
@@ -105,13 +93,7 @@ public final class Containers {
             Trace.mark("helper started");
             pid = Helper.awaitPid(started, p -> {
                 // the spec's moment for these: namespaces and mounts made, before pivot_root
-                Map<String, Object> s = new java.util.LinkedHashMap<>();
-                s.put("ociVersion", spec.ociVersion());
-                s.put("id", id);
-                s.put("status", "creating");
-                s.put("pid", (long) p);
-                s.put("bundle", o.bundle().toAbsolutePath().normalize().toString());
-                s.put("annotations", spec.annotations());
+                Map<String, Object> s = spec.hookState(id, "creating", p, o.bundle());
                 Hooks.run("prestart", spec.hooks().get("prestart"), s);
                 Hooks.run("createRuntime", spec.hooks().get("createRuntime"), s);
             });
@@ -227,7 +209,6 @@ public final class Containers {
     /** delete: removes a stopped (or, with force, any) container: its processes, cgroup and state. */
     public void delete(String id, boolean force) {
         Trace.mark("delete");
-        checkId(id);
         Path dir = State.dir(root, id);
         if (!State.exists(root, id) && Files.isDirectory(dir) && !Files.exists(dir.resolve(State.FIFO))) {
             // a create that was killed before it wrote its state: nothing runs, only the directory is left

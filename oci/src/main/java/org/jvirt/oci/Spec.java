@@ -46,6 +46,18 @@ public record Spec(String ociVersion, Process process, Path rootfs, boolean root
             List.of("prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop");
 
     /** Reads BUNDLE/config.json. */
+    /** The state the runtime gives a hook on its stdin (runtime spec, "State"): status and pid as of now. */
+    Map<String, Object> hookState(String id, String status, long pid, Path bundle) {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("ociVersion", ociVersion);
+        s.put("id", id);
+        s.put("status", status);
+        s.put("pid", pid);
+        s.put("bundle", bundle.toAbsolutePath().normalize().toString());
+        s.put("annotations", annotations);
+        return s;
+    }
+
     public static Spec load(Path bundle) {
         if (!Files.isDirectory(bundle)) throw new OciError("bundle " + bundle + " does not exist or is not a directory; pass --bundle DIR holding config.json");
         Path file = bundle.resolve("config.json");

@@ -19,8 +19,24 @@ record State(String id, int pid, long startTime, String bundle, String rootfs, S
 
     static final String FILE = "state.json", FIFO = "exec.fifo";
 
+    /**
+     * The state directory of container {@code id}. Every id becomes a path here, so here it is checked:
+     * an id such as {@code ../x} must not reach outside {@code --root}.
+     */
     static Path dir(Path root, String id) {
+        checkId(id);
         return root.resolve(id);
+    }
+
+    private static void checkId(String id) {
+        if (id == null || id.isEmpty()) throw new OciError("no container id given; pass one as the last argument");
+        boolean ok = id.length() <= 1024 && Character.isLetterOrDigit(id.charAt(0));
+        for (int i = 0; ok && i < id.length(); i++) {
+            char c = id.charAt(i);
+            ok = c < 128 && (Character.isLetterOrDigit(c) || "_+.-".indexOf(c) >= 0);
+        }
+        if (!ok)
+            throw new OciError("invalid container id \"" + id + "\": use letters, digits and _ + . - only");
     }
 
     static boolean exists(Path root, String id) {
