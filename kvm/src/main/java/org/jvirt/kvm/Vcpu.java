@@ -18,7 +18,7 @@ public final class Vcpu implements AutoCloseable {
     public static final int KICKED = -1;
 
     static final long EXIT_REASON = Structs.offset(Structs.KVM_RUN, "exit_reason");
-    static final long IMMEDIATE_EXIT = Structs.offset(Structs.KVM_RUN, "immediate_exit");
+    private static final long IMMEDIATE_EXIT = Structs.offset(Structs.KVM_RUN, "immediate_exit");
 
     private final int id;
     private final int fd;
@@ -56,11 +56,15 @@ public final class Vcpu implements AutoCloseable {
 
     /**
      * KVM_RUN until the next exit. Returns the exit reason, or {@link #KICKED} when a signal or
-     * immediate_exit made it return early (EINTR), or when the kernel asked to be retried (EAGAIN).
+     * immediate_exit made it return early (EINTR), or when the kernel asked to be retried (EAGAIN);
+     * a kick is consumed by the return that reports it, so the next run() enters the guest.
      */
     public int run() {
         int rc = Native.ioctlRaw(fd, Ioctl.KVM_RUN.request, MemorySegment.NULL);
-        if (rc == -Native.EINTR || rc == -Native.EAGAIN) return KICKED;
+        if (rc == -Native.EINTR || rc == -Native.EAGAIN) {
+            run.set(ValueLayout.JAVA_BYTE, IMMEDIATE_EXIT, (byte) 0);
+            return KICKED;
+        }
         if (rc < 0) throw new NativeException("KVM_RUN on vCPU " + id, -rc);
         return exitReason();
     }

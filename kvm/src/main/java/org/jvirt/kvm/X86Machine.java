@@ -280,7 +280,6 @@ public final class X86Machine implements AutoCloseable {
             while (!stopping) {
                 int reason = v.run();
                 if (reason == Vcpu.KICKED) {
-                    v.runPage().set(java.lang.foreign.ValueLayout.JAVA_BYTE, Vcpu.IMMEDIATE_EXIT, (byte) 0);
                     stats.count(v.id(), Vcpu.EXIT_INTR);
                     continue;
                 }
