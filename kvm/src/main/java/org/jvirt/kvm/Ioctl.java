@@ -19,7 +19,6 @@ public enum Ioctl {
     KVM_SET_IDENTITY_MAP_ADDR(1, 0x48, 8),
     KVM_CREATE_IRQCHIP(0, 0x60, 0),
     KVM_IRQ_LINE(1, 0x61, Structs.KVM_IRQ_LEVEL),
-    KVM_IRQFD(1, 0x76, Structs.KVM_IRQFD),
     KVM_CREATE_PIT2(1, 0x77, Structs.KVM_PIT_CONFIG),
     KVM_RUN(0, 0x80, 0),
     KVM_GET_REGS(2, 0x81, Structs.KVM_REGS),
@@ -28,8 +27,6 @@ public enum Ioctl {
     KVM_SET_SREGS(1, 0x84, Structs.KVM_SREGS),
     KVM_SET_MSRS(1, 0x89, Structs.KVM_MSRS),
     KVM_SET_CPUID2(1, 0x90, Structs.KVM_CPUID2),
-    KVM_GET_MP_STATE(2, 0x98, Structs.KVM_MP_STATE),
-    KVM_SET_MP_STATE(1, 0x99, Structs.KVM_MP_STATE),
     KVM_GET_STATS_FD(0, 0xce, 0);
 
     private static final int KVMIO = 0xAE;

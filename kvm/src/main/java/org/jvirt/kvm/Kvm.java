@@ -15,8 +15,8 @@ public final class Kvm implements AutoCloseable {
     /** The only stable KVM API version there has ever been. */
     public static final int API_VERSION = 12;
     // capabilities (KVM_CAP_*) this VMM relies on
-    public static final int CAP_IRQCHIP = 0, CAP_HLT = 1, CAP_USER_MEMORY = 3, CAP_SET_TSS_ADDR = 4,
-            CAP_EXT_CPUID = 7, CAP_IRQ_ROUTING = 25, CAP_IRQFD = 32, CAP_PIT2 = 33, CAP_IMMEDIATE_EXIT = 136;
+    public static final int CAP_IRQCHIP = 0, CAP_USER_MEMORY = 3, CAP_SET_TSS_ADDR = 4, CAP_EXT_CPUID = 7,
+            CAP_PIT2 = 33, CAP_IMMEDIATE_EXIT = 136;
 
     private final int fd;
 
@@ -43,7 +43,7 @@ public final class Kvm implements AutoCloseable {
         }
         Kvm kvm = new Kvm(fd);
         try {
-            int version = Native.ioctl(fd, "KVM_GET_API_VERSION", Ioctl.KVM_GET_API_VERSION.request, 0L);
+            int version = Native.ioctl(fd, Ioctl.KVM_GET_API_VERSION, 0L);
             if (version != API_VERSION)
                 throw new KvmUnavailableException(DEVICE + " speaks KVM API version " + version + ", this VMM needs " + API_VERSION);
             for (int cap : new int[] {CAP_IRQCHIP, CAP_USER_MEMORY, CAP_SET_TSS_ADDR, CAP_EXT_CPUID, CAP_PIT2, CAP_IMMEDIATE_EXIT})
@@ -58,11 +58,11 @@ public final class Kvm implements AutoCloseable {
 
     /** KVM_CHECK_EXTENSION: 0 when absent, otherwise 1 or a capability-specific value. */
     public int checkExtension(int cap) {
-        return Native.ioctl(fd, "KVM_CHECK_EXTENSION", Ioctl.KVM_CHECK_EXTENSION.request, (long) cap);
+        return Native.ioctl(fd, Ioctl.KVM_CHECK_EXTENSION, (long) cap);
     }
 
     public int vcpuMmapSize() {
-        return Native.ioctl(fd, "KVM_GET_VCPU_MMAP_SIZE", Ioctl.KVM_GET_VCPU_MMAP_SIZE.request, 0L);
+        return Native.ioctl(fd, Ioctl.KVM_GET_VCPU_MMAP_SIZE, 0L);
     }
 
     /** KVM_GET_SUPPORTED_CPUID, growing the buffer while the kernel says E2BIG. */
@@ -82,7 +82,7 @@ public final class Kvm implements AutoCloseable {
 
     /** KVM_CREATE_VM. */
     public Vm createVm() {
-        int vmfd = Native.ioctl(fd, "KVM_CREATE_VM", Ioctl.KVM_CREATE_VM.request, 0L);
+        int vmfd = Native.ioctl(fd, Ioctl.KVM_CREATE_VM, 0L);
         return new Vm(this, vmfd);
     }
 

@@ -39,7 +39,7 @@ public final class KvmStats implements AutoCloseable {
     /** Opens the statistics of {@code vcpu}; empty where this kernel has no binary statistics. */
     public static java.util.Optional<KvmStats> open(Vcpu vcpu) {
         try {
-            return java.util.Optional.of(new KvmStats(Native.ioctl(vcpu.fd(), "KVM_GET_STATS_FD", Ioctl.KVM_GET_STATS_FD.request, 0L)));
+            return java.util.Optional.of(new KvmStats(Native.ioctl(vcpu.fd(), Ioctl.KVM_GET_STATS_FD, 0L)));
         } catch (NativeException e) {
             return java.util.Optional.empty();
         }

@@ -13,7 +13,7 @@ import java.lang.invoke.VarHandle;
 
 /**
  * The few libc calls a KVM hypervisor needs, bound with the FFM API (no JNI): open, close, ioctl,
- * mmap, munmap, eventfd, and the thread signalling used to kick a vCPU out of KVM_RUN. Every call
+ * mmap, munmap, and the thread signalling used to kick a vCPU out of KVM_RUN. Every call
  * that can fail captures errno at the call (Linker.Option.captureCallState), because the JVM may
  * run code that clobbers errno before Java could read it.
  */
@@ -21,8 +21,7 @@ public final class Native {
     private Native() { }
 
     public static final int O_RDWR = 2, O_CLOEXEC = 0x80000;
-    public static final int PROT_READ = 1, PROT_WRITE = 2, MAP_SHARED = 1, MAP_PRIVATE = 2, MAP_ANONYMOUS = 0x20, MAP_NORESERVE = 0x4000;
-    public static final int EFD_CLOEXEC = 0x80000;
+    public static final int PROT_READ = 1, PROT_WRITE = 2, MAP_SHARED = 1, MAP_PRIVATE = 2, MAP_ANONYMOUS = 0x20;
     public static final int EINTR = 4, EAGAIN = 11, E2BIG = 7, EACCES = 13, ENOENT = 2, EPERM = 1;
     /** The signal that kicks a vCPU thread out of KVM_RUN: a real-time signal that neither glibc nor HotSpot uses. */
     public static final int SIG_KICK = 40;
@@ -49,8 +48,6 @@ public final class Native {
     private static final MethodHandle SIGACTION = bind("sigaction", FunctionDescriptor.of(INT, INT, PTR, PTR), ERRNO);
 
     private static final class Munmap { static final MethodHandle H = bind("munmap", FunctionDescriptor.of(INT, PTR, LONG), ERRNO); }
-    private static final class Eventfd { static final MethodHandle H = bind("eventfd", FunctionDescriptor.of(INT, INT, INT), ERRNO); }
-    private static final class Write { static final MethodHandle H = bind("write", FunctionDescriptor.of(LONG, INT, PTR, LONG), ERRNO); }
     private static final class Pread { static final MethodHandle H = bind("pread", FunctionDescriptor.of(LONG, INT, PTR, LONG, LONG), ERRNO); }
     private static final class Strerror { static final MethodHandle H = bind("strerror", FunctionDescriptor.of(PTR, INT)); }
     private static final class PthreadKill { static final MethodHandle H = bind("pthread_kill", FunctionDescriptor.of(INT, LONG, INT)); }
@@ -86,25 +83,16 @@ public final class Native {
         }
     }
 
-    /** ioctl with a pointer argument; returns the result, or throws naming {@code name} on -1. */
-    public static int ioctl(int fd, String name, long request, MemorySegment arg) {
-        int rc = ioctlRaw(fd, request, arg);
-        if (rc < 0) throw new NativeException(name, -rc);
+    /** ioctl with a pointer argument; returns the result, or throws naming the request on -1. */
+    public static int ioctl(int fd, Ioctl req, MemorySegment arg) {
+        int rc = ioctlRaw(fd, req.request, arg);
+        if (rc < 0) throw new NativeException(req.name(), -rc);
         return rc;
     }
 
     /** ioctl with an integer argument. */
-    public static int ioctl(int fd, String name, long request, long arg) {
-        try {
-            MemorySegment state = STATE.get();
-            int rc = (int) IOCTL.invokeExact(state, fd, request, MemorySegment.ofAddress(arg));
-            if (rc < 0) throw new NativeException(name, errno(state));
-            return rc;
-        } catch (NativeException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
-        }
+    public static int ioctl(int fd, Ioctl req, long arg) {
+        return ioctl(fd, req, MemorySegment.ofAddress(arg));
     }
 
     /** ioctl with a pointer argument that returns {@code -errno} instead of throwing: for KVM_RUN's EINTR and EAGAIN. */
@@ -151,33 +139,6 @@ public final class Native {
             long n = (long) Pread.H.invokeExact(state, fd, buf, buf.byteSize(), offset);
             if (n < 0) throw new NativeException("pread", errno(state));
             return n;
-        } catch (NativeException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
-        }
-    }
-
-    public static int eventfd() {
-        try {
-            MemorySegment state = STATE.get();
-            int fd = (int) Eventfd.H.invokeExact(state, 0, EFD_CLOEXEC);
-            if (fd < 0) throw new NativeException("eventfd", errno(state));
-            return fd;
-        } catch (NativeException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
-        }
-    }
-
-    /** Adds 1 to an eventfd's counter: what makes KVM inject an irqfd's interrupt. */
-    public static void signalEventfd(int fd) {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment one = a.allocateFrom(LONG, 1L);
-            MemorySegment state = STATE.get();
-            long n = (long) Write.H.invokeExact(state, fd, one, 8L);
-            if (n != 8) throw new NativeException("write to an eventfd", errno(state));
         } catch (NativeException e) {
             throw e;
         } catch (Throwable t) {

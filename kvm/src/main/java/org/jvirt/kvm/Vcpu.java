@@ -79,28 +79,28 @@ public final class Vcpu implements AutoCloseable {
     }
 
     public Regs regs() {
-        Native.ioctl(fd, "KVM_GET_REGS", Ioctl.KVM_GET_REGS.request, regs);
+        Native.ioctl(fd, Ioctl.KVM_GET_REGS, regs);
         return Regs.read(regs);
     }
 
     public void setRegs(Regs r) {
         r.write(regs);
-        Native.ioctl(fd, "KVM_SET_REGS", Ioctl.KVM_SET_REGS.request, regs);
+        Native.ioctl(fd, Ioctl.KVM_SET_REGS, regs);
     }
 
     /** KVM_GET_SREGS into the returned segment, which callers edit and hand back to {@link #setSregs}. */
     public MemorySegment sregs() {
-        Native.ioctl(fd, "KVM_GET_SREGS", Ioctl.KVM_GET_SREGS.request, sregs);
+        Native.ioctl(fd, Ioctl.KVM_GET_SREGS, sregs);
         return sregs;
     }
 
     public void setSregs(MemorySegment s) {
-        Native.ioctl(fd, "KVM_SET_SREGS", Ioctl.KVM_SET_SREGS.request, s);
+        Native.ioctl(fd, Ioctl.KVM_SET_SREGS, s);
     }
 
     public void setCpuid(CpuidTable table) {
         try (Arena a = Arena.ofConfined()) {
-            Native.ioctl(fd, "KVM_SET_CPUID2", Ioctl.KVM_SET_CPUID2.request, table.write(a));
+            Native.ioctl(fd, Ioctl.KVM_SET_CPUID2, table.write(a));
         }
     }
 
@@ -114,17 +114,9 @@ public final class Vcpu implements AutoCloseable {
                 buf.set(ValueLayout.JAVA_INT, header + i * entry, (int) msrs[i][0]);
                 buf.set(ValueLayout.JAVA_LONG, header + i * entry + 8, msrs[i][1]);
             }
-            int n = Native.ioctl(fd, "KVM_SET_MSRS", Ioctl.KVM_SET_MSRS.request, buf);
+            int n = Native.ioctl(fd, Ioctl.KVM_SET_MSRS, buf);
             if (n != msrs.length)
                 throw new IllegalStateException("KVM_SET_MSRS took " + n + " of " + msrs.length + " MSRs (MSR 0x" + Long.toHexString(msrs[n][0]) + " refused)");
-        }
-    }
-
-    public int mpState() {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment s = a.allocate(Structs.KVM_MP_STATE);
-            Native.ioctl(fd, "KVM_GET_MP_STATE", Ioctl.KVM_GET_MP_STATE.request, s);
-            return s.get(ValueLayout.JAVA_INT, 0);
         }
     }
 

@@ -34,32 +34,32 @@ public final class Vm implements AutoCloseable {
             r.set(ValueLayout.JAVA_LONG, Structs.offset(Structs.KVM_USERSPACE_MEMORY_REGION, "guest_phys_addr"), gpa);
             r.set(ValueLayout.JAVA_LONG, Structs.offset(Structs.KVM_USERSPACE_MEMORY_REGION, "memory_size"), host.byteSize());
             r.set(ValueLayout.JAVA_LONG, Structs.offset(Structs.KVM_USERSPACE_MEMORY_REGION, "userspace_addr"), host.address());
-            Native.ioctl(fd, "KVM_SET_USER_MEMORY_REGION", Ioctl.KVM_SET_USER_MEMORY_REGION.request, r);
+            Native.ioctl(fd, Ioctl.KVM_SET_USER_MEMORY_REGION, r);
         }
     }
 
     /** KVM_SET_TSS_ADDR: three pages of guest-physical space, outside RAM, for VMX's real-mode emulation. */
     public void setTssAddress(long gpa) {
-        Native.ioctl(fd, "KVM_SET_TSS_ADDR", Ioctl.KVM_SET_TSS_ADDR.request, gpa);
+        Native.ioctl(fd, Ioctl.KVM_SET_TSS_ADDR, gpa);
     }
 
     /** KVM_SET_IDENTITY_MAP_ADDR: one page, outside RAM, for VMX's unpaged-mode identity table. */
     public void setIdentityMapAddress(long gpa) {
         try (Arena a = Arena.ofConfined()) {
-            Native.ioctl(fd, "KVM_SET_IDENTITY_MAP_ADDR", Ioctl.KVM_SET_IDENTITY_MAP_ADDR.request, a.allocateFrom(ValueLayout.JAVA_LONG, gpa));
+            Native.ioctl(fd, Ioctl.KVM_SET_IDENTITY_MAP_ADDR, a.allocateFrom(ValueLayout.JAVA_LONG, gpa));
         }
     }
 
     /** KVM_CREATE_IRQCHIP: the in-kernel 8259 pair, IOAPIC and local APICs, with GSIs 0-23 routed to them. */
     public void createIrqchip() {
-        Native.ioctl(fd, "KVM_CREATE_IRQCHIP", Ioctl.KVM_CREATE_IRQCHIP.request, 0L);
+        Native.ioctl(fd, Ioctl.KVM_CREATE_IRQCHIP, 0L);
     }
 
     /** KVM_CREATE_PIT2: the in-kernel 8254 at ports 0x40-0x43 (and the speaker port 0x61), on GSI 0. */
     public void createPit() {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment cfg = a.allocate(Structs.KVM_PIT_CONFIG); // flags 0: no speaker dummy, KVM emulates the port
-            Native.ioctl(fd, "KVM_CREATE_PIT2", Ioctl.KVM_CREATE_PIT2.request, cfg);
+            Native.ioctl(fd, Ioctl.KVM_CREATE_PIT2, cfg);
         }
     }
 
@@ -69,23 +69,13 @@ public final class Vm implements AutoCloseable {
             MemorySegment l = a.allocate(Structs.KVM_IRQ_LEVEL);
             l.set(ValueLayout.JAVA_INT, 0, gsi);
             l.set(ValueLayout.JAVA_INT, 4, level ? 1 : 0);
-            Native.ioctl(fd, "KVM_IRQ_LINE", Ioctl.KVM_IRQ_LINE.request, l);
-        }
-    }
-
-    /** KVM_IRQFD: writes to eventfd {@code efd} inject an edge on {@code gsi} without a trip through this process. */
-    public void irqfd(int efd, int gsi) {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment s = a.allocate(Structs.KVM_IRQFD);
-            s.set(ValueLayout.JAVA_INT, 0, efd);
-            s.set(ValueLayout.JAVA_INT, 4, gsi);
-            Native.ioctl(fd, "KVM_IRQFD", Ioctl.KVM_IRQFD.request, s);
+            Native.ioctl(fd, Ioctl.KVM_IRQ_LINE, l);
         }
     }
 
     /** KVM_CREATE_VCPU with {@code id} (the vCPU's initial APIC id); id 0 is the bootstrap processor. */
     public Vcpu createVcpu(int id) {
-        int vfd = Native.ioctl(fd, "KVM_CREATE_VCPU", Ioctl.KVM_CREATE_VCPU.request, (long) id);
+        int vfd = Native.ioctl(fd, Ioctl.KVM_CREATE_VCPU, (long) id);
         Vcpu v = new Vcpu(id, vfd, kvm.vcpuMmapSize());
         vcpus.add(v);
         return v;
