@@ -71,8 +71,6 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--append", paramLabel = "CMDLINE", description = "The kernel command line (default: console=ttyS0; for x86_64 '" + X86Run.DEFAULT_APPEND + "').")
     String append;
 
-    boolean appendGiven() { return append != null; }
-
     @Option(names = "--firmware", paramLabel = "FILE", description = "M-mode firmware to boot the kernel through (e.g. OpenSBI's fw_jump.bin) instead of the built-in SBI.")
     Path firmware;
 
@@ -102,17 +100,17 @@ final class RunCommand implements Callable<Integer> {
             throw new Main.UserError("--engine " + engine + " is not available for x86_64: use kvm", Main.USAGE);
         if (!x86 && "kvm".equals(engine))
             throw new Main.UserError("--engine kvm runs x86_64 guests: add --arch x86_64, or use dbt, interp or lockstep for riscv64", Main.USAGE);
+        long ramSize = Sizes.bytes(mem, "--mem");
+        long timeoutMs = timeout == null ? 0 : Sizes.millis(timeout, "--timeout");
         if (x86) {
             if (cpus < 1) throw new Main.UserError("--cpus must be at least 1", Main.USAGE);
-            long size = Sizes.bytes(mem, "--mem");
-            if (size % 4096 != 0) throw new Main.UserError("--mem must be a multiple of 4K", Main.USAGE);
-            return X86Run.run(this, size, timeout == null ? 0 : Sizes.millis(timeout, "--timeout"), out, err);
+            if (ramSize % 4096 != 0) throw new Main.UserError("--mem must be a multiple of 4K", Main.USAGE);
+            return X86Run.run(this, ramSize, timeoutMs, out, err);
         }
         if (append == null) append = "console=ttyS0";
         if (cpus < 1 || cpus > 8) throw new Main.UserError("--cpus must be between 1 and 8", Main.USAGE);
         if (disks.size() > RiscvMachine.VIRTIO_SLOTS) throw new Main.UserError("at most " + RiscvMachine.VIRTIO_SLOTS + " --disk", Main.USAGE);
         if (maxInstructions != null && maxInstructions <= 0) throw new Main.UserError("--max-instructions must be positive", Main.USAGE);
-        long ramSize = Sizes.bytes(mem, "--mem");
         if (ramSize % 4096 != 0 || ramSize < (1 << 20) || ramSize > (64L << 30))
             throw new Main.UserError("--mem must be a multiple of 4K between 1M and 64G", Main.USAGE);
         org.jvirt.riscv.Engine chosenEngine;
@@ -122,7 +120,6 @@ final class RunCommand implements Callable<Integer> {
             throw new Main.UserError("--engine: " + e.getMessage(), Main.USAGE);
         }
         if (dbtThreshold != null && dbtThreshold < 1) throw new Main.UserError("--dbt-threshold must be at least 1", Main.USAGE);
-        long timeoutMs = timeout == null ? 0 : Sizes.millis(timeout, "--timeout");
 
         if (dumpDtb != null) {
             try (RiscvMachine machine = new RiscvMachine(ramSize, cpus, out)) {

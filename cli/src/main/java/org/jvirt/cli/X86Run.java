@@ -26,7 +26,7 @@ final class X86Run {
             throw new Main.UserError("--mem for x86_64 must be more than 2M and at most 3G (RAM ends below the MMIO hole)", Main.USAGE);
         if (c.cpus > X86Machine.MAX_CPUS) throw new Main.UserError("--cpus for x86_64 must be between 1 and " + X86Machine.MAX_CPUS, Main.USAGE);
         if (c.disks.size() > X86Machine.VIRTIO_IRQS.length) throw new Main.UserError("at most " + X86Machine.VIRTIO_IRQS.length + " --disk for x86_64", Main.USAGE);
-        String append = c.appendGiven() ? c.append : DEFAULT_APPEND;
+        String append = c.append != null ? c.append : DEFAULT_APPEND;
         byte[] kernel = RunCommand.readFile(c.kernel);
         byte[] initrd = c.initrd == null ? null : RunCommand.readFile(c.initrd);
         PanicWatch console = new PanicWatch(out);
