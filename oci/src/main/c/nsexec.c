@@ -365,7 +365,7 @@ static void install_seccomp(void) {
 }
 
 /* user UID GID [GIDS...], then capabilities from "caps BOUNDING EFFECTIVE PERMITTED INHERITABLE AMBIENT". */
-static void set_user_and_caps(int in_userns_without_setgroups) {
+static void set_user_and_caps(void) {
     struct rec *u = find("user"), *c = find("caps");
     if (c) {
         uint64_t bounding = strtoull(c->a[0], NULL, 16);
@@ -379,7 +379,7 @@ static void set_user_and_caps(int in_userns_without_setgroups) {
         int ngroups = u->n - 2;
         gid_t *groups = calloc(ngroups + 1, sizeof(gid_t));
         for (int i = 0; i < ngroups; i++) groups[i] = strtoul(u->a[2 + i], NULL, 10);
-        if (!in_userns_without_setgroups && setgroups(ngroups, groups) < 0) DIE_ERRNO("setgroups", "");
+        if (setgroups(ngroups, groups) < 0) DIE_ERRNO("setgroups", "");
         gid_t gid = strtoul(u->a[1], NULL, 10);
         uid_t uid = strtoul(u->a[0], NULL, 10);
         if (setresgid(gid, gid, gid) < 0) DIE_ERRNO("setgid", u->a[1]);
@@ -425,7 +425,7 @@ static char *find_executable(char **args, char **env) {
 static void run_hooks(const char *key, char **env);
 
 /* The process's own settings, common to the container's first process and to exec. */
-static void finish_process(int userns_nosetgroups, int consock, const char *ptmx, int fifofd) {
+static void finish_process(int consock, const char *ptmx, int fifofd) {
     struct rec *r;
     for (int i = 0; i < nrecs; i++) {
         r = &recs[i];
@@ -446,7 +446,7 @@ static void finish_process(int userns_nosetgroups, int consock, const char *ptmx
     int nnp = find("nnp") != NULL;
     /* Without no_new_privs loading a filter needs CAP_SYS_ADMIN, which the capability drop removes. */
     if (!nnp) install_seccomp();
-    set_user_and_caps(userns_nosetgroups);
+    set_user_and_caps();
     char *exe = find_executable(args->a, envp);
     if (nnp && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) DIE_ERRNO("no_new_privs", "");
     /* Ready: the parent reports our pid and, for create, exits; we wait for start on the fifo. */
@@ -585,7 +585,7 @@ static void container_child(int userns, int consock, int fifofd) {
         if (find("readonlyroot") && mount(NULL, "/", NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL) < 0)
             DIE_ERRNO("read-only", "/");
     }
-    finish_process(userns && find("setgroupsdeny"), consock, ptmx, fifofd);
+    finish_process(consock, ptmx, fifofd);
 }
 
 
@@ -706,10 +706,6 @@ static void join_cgroups(void) {
 static void write_id_maps(pid_t child) {
     char path[64];
     const char *m;
-    if (find("setgroupsdeny")) {
-        snprintf(path, sizeof path, "/proc/%d/setgroups", child);
-        write_file(path, "deny");
-    }
     if ((m = get("uidmap"))) { snprintf(path, sizeof path, "/proc/%d/uid_map", child); write_file(path, m); }
     if ((m = get("gidmap"))) { snprintf(path, sizeof path, "/proc/%d/gid_map", child); write_file(path, m); }
 }
@@ -892,7 +888,7 @@ int main(int argc, char **argv) {
         ctlfd = -1;
         if (exec_mode) {
             read_go();
-            finish_process(0, consock, "/dev/ptmx", -1);
+            finish_process(consock, "/dev/ptmx", -1);
         }
         container_child((flags & CLONE_NEWUSER) != 0, consock, fifofd);
         _exit(1);
