@@ -43,9 +43,9 @@ public final class Containers {
             start(id);
             return 0;
         }
-        Running r = setup(id, o, "run");
+        Process helper = setup(id, o, "run");
         try {
-            return Helper.waitFor(r.helper());
+            return Helper.waitFor(helper);
         } finally {
             Trace.mark("container exited");
             delete(id, true);
@@ -53,9 +53,8 @@ public final class Containers {
         }
     }
 
-    private record Running(Process helper, State state) {}
-
-    private Running setup(String id, CreateOptions o, String mode) {
+    /** create or run up to the user's process; for run, returns the helper that passes on its exit status. */
+    private Process setup(String id, CreateOptions o, String mode) {
         Trace.mark("setup " + mode);
         if (State.exists(root, id)) throw new OciError("container with id " + id + " already exists; pick another id or delete it first");
         Spec spec = Spec.load(o.bundle().toAbsolutePath().normalize());
@@ -89,7 +88,7 @@ public final class Containers {
             Trace.mark("cgroups made");
             Helper h = Bundle.records(id, spec, mode, o, cgDirs, create ? dir.resolve(State.FIFO) : null);
             Trace.mark("records built");
-            Helper.Started started = h.start();
+            Process started = h.start();
             Trace.mark("helper started");
             pid = Helper.awaitPid(started, p -> {
                 // the spec's moment for these: namespaces and mounts made, before pivot_root
@@ -98,8 +97,8 @@ public final class Containers {
                 Hooks.run("createRuntime", spec.hooks().get("createRuntime"), s);
             });
             Trace.mark("container process ready");
-            if (create) Helper.waitFor(started.process()); // it exits once the container process is ready
-            else helper = started.process(); // it stays, to pass on the exit status
+            if (create) Helper.waitFor(started); // it exits once the container process is ready
+            else helper = started; // it stays, to pass on the exit status
             State st = new State(id, pid, State.startTime(pid), o.bundle().toAbsolutePath().normalize().toString(),
                     spec.rootfs().toString(), Instant.now().toString(), cgPath, cgDirs.stream().map(Path::toString).toList(),
                     spec.annotations(), spec.hooks().getOrDefault("poststop", List.of()), spec.ociVersion());
@@ -115,7 +114,7 @@ public final class Containers {
             }
             if (!create) Hooks.run("poststart", spec.hooks().get("poststart"), st.oci(root));
             Trace.mark("state saved");
-            return new Running(helper, st);
+            return helper;
         } catch (RuntimeException e) {
             if (pid > 0) Signals.kill(pid, 9);
             if (helper != null) Helper.waitFor(helper);
@@ -304,10 +303,10 @@ public final class Containers {
         if (p.terminal() && o.consoleSocket() == null)
             throw new OciError("a terminal was asked for but no --console-socket was given; pass one, or drop --tty");
         Helper h = Bundle.execRecords(st, spec, p, o, dirs(st));
-        Helper.Started started = h.start();
+        Process started = h.start();
         int pid = Helper.awaitPid(started);
         if (o.pidFile() != null) writePidFile(o.pidFile(), pid);
-        return Helper.waitFor(started.process());
+        return Helper.waitFor(started);
     }
 
     static void deleteTree(Path dir) {

@@ -50,8 +50,6 @@ final class Helper {
         return this;
     }
 
-    /** The started helper; the container's pid comes back on its stdout. */
-    record Started(Process process) {}
 
     /** What runs when the helper stops before pivot_root for the prestart and createRuntime hooks. */
     interface RuntimeHooks {
@@ -63,8 +61,9 @@ final class Helper {
      * stdin, stdout and preserved descriptors are the JVM's own: the helper takes them with
      * pidfd_getfd, since ProcessBuilder closes all but three. (Spawning through FFM would keep them,
      * but creating its downcall handles costs more start-up time than the whole of ProcessBuilder.)
+     * The container's pid comes back on the helper's stdout.
      */
-    Started start() {
+    Process start() {
         Path exe = executable();
         Process p;
         try {
@@ -83,11 +82,11 @@ final class Helper {
         } catch (IOException e) {
             // the helper died early; its answer (or its exit status) says why
         }
-        return new Started(p);
+        return p;
     }
 
     /** The helper's answer: the container process's pid, or its error as an OciError (the helper then reaped). */
-    static int awaitPid(Started s) {
+    static int awaitPid(Process s) {
         return awaitPid(s, null);
     }
 
@@ -95,7 +94,7 @@ final class Helper {
      * The same, running HOOKS when the helper reports "hooks PID": the container's namespaces and
      * mounts exist and pivot_root is next. A hook's failure makes the helper kill the process.
      */
-    static int awaitPid(Started s, RuntimeHooks hooks) {
+    static int awaitPid(Process s, RuntimeHooks hooks) {
         String line = line(s);
         if (line.startsWith("hooks ") && hooks != null) {
             String word = "continue\n";
@@ -104,7 +103,7 @@ final class Helper {
             } catch (RuntimeException e) {
                 word = "abort\n";
                 answer(s, word);
-                waitFor(s.process());
+                waitFor(s);
                 throw e;
             }
             answer(s, word);
@@ -112,31 +111,31 @@ final class Helper {
         }
         closeQuietly(s);
         if (line.startsWith("pid ")) return Integer.parseInt(line.substring(4).trim());
-        int status = waitFor(s.process());
+        int status = waitFor(s);
         if (line.startsWith("error ")) throw new OciError(line.substring(6));
         throw new OciError("the container helper failed without a message (status " + status + ")");
     }
 
-    private static String line(Started s) {
+    private static String line(Process s) {
         try {
-            return new String(readLine(s.process().getInputStream()), StandardCharsets.UTF_8);
+            return new String(readLine(s.getInputStream()), StandardCharsets.UTF_8);
         } catch (IOException e) {
             return "";
         }
     }
 
-    private static void answer(Started s, String word) {
+    private static void answer(Process s, String word) {
         try {
-            s.process().getOutputStream().write(word.getBytes(StandardCharsets.US_ASCII));
-            s.process().getOutputStream().flush();
+            s.getOutputStream().write(word.getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
         } catch (IOException gone) {
             // the helper has died; its exit says why
         }
     }
 
-    private static void closeQuietly(Started s) {
+    private static void closeQuietly(Process s) {
         try {
-            s.process().getOutputStream().close();
+            s.getOutputStream().close();
         } catch (IOException gone) {
             // nothing to close
         }
