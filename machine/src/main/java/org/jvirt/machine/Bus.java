@@ -3,12 +3,14 @@ package org.jvirt.machine;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * The guest physical address space: RAM plus device windows.
  *
  * <p>CPU engines reach RAM directly through {@link #ram()} on their fast path and come here only for
- * what is not RAM. The map is fixed once the machine is built, so lookups need no locking.
+ * what is not RAM. The map is fixed once the machine is built, so lookups need no locking; the
+ * access counts are atomic, because a hardware-assisted engine's vCPUs come here from their own threads.
  */
 public final class Bus {
     /** One device window. */
@@ -30,7 +32,7 @@ public final class Bus {
     private final GuestMemory ram;
     private Region[] regions = new Region[0];
     private Watch[] watches = new Watch[0];
-    private final long[] accessCounts = new long[64];
+    private final AtomicLongArray accessCounts = new AtomicLongArray(64);
 
     public Bus(GuestMemory ram) {
         this.ram = ram;
@@ -46,7 +48,7 @@ public final class Bus {
         for (Region r : regions)
             if (base < r.base + r.size && r.base < base + size)
                 throw new IllegalArgumentException(device.name() + " overlaps " + r.device.name());
-        if (regions.length == accessCounts.length) throw new IllegalStateException("too many device windows");
+        if (regions.length == accessCounts.length()) throw new IllegalStateException("too many device windows");
         List<Region> list = new ArrayList<>(List.of(regions));
         list.add(new Region(base, size, device));
         list.sort(Comparator.comparingLong(Region::base));
@@ -92,7 +94,7 @@ public final class Bus {
         int i = find(addr, len);
         if (i < 0) return false;
         Region r = regions[i];
-        accessCounts[i]++;
+        accessCounts.incrementAndGet(i);
         out[0] = r.device.read(addr - r.base, len);
         return true;
     }
@@ -108,14 +110,14 @@ public final class Bus {
         int i = find(addr, len);
         if (i < 0) return false;
         Region r = regions[i];
-        accessCounts[i]++;
+        accessCounts.incrementAndGet(i);
         r.device.write(addr - r.base, len, value);
         return true;
     }
 
     /** MMIO accesses (exits, in a hardware-assisted engine) per device window, in map order. */
     public long accessCount(Region region) {
-        for (int i = 0; i < regions.length; i++) if (regions[i] == region) return accessCounts[i];
+        for (int i = 0; i < regions.length; i++) if (regions[i] == region) return accessCounts.get(i);
         return 0;
     }
 }
