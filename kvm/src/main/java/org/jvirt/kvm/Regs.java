@@ -8,6 +8,7 @@ public record Regs(long rax, long rbx, long rcx, long rdx, long rsi, long rdi, l
                    long r8, long r9, long r10, long r11, long r12, long r13, long r14, long r15, long rip, long rflags) {
     private static final String[] NAMES = {"rax", "rbx", "rcx", "rdx", "rsi", "rdi", "rsp", "rbp",
             "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15", "rip", "rflags"};
+    private static final long[] OFFSETS = java.util.Arrays.stream(NAMES).mapToLong(n -> Structs.offset(Structs.KVM_REGS, n)).toArray();
 
     /** Registers for entry at {@code rip} with rbx and rsi as given and reserved rflags bit 1 set. */
     public static Regs entry(long rip, long rbx, long rsi) {
@@ -20,13 +21,13 @@ public record Regs(long rax, long rbx, long rcx, long rdx, long rsi, long rdi, l
 
     static Regs read(MemorySegment s) {
         long[] v = new long[NAMES.length];
-        for (int i = 0; i < v.length; i++) v[i] = s.get(ValueLayout.JAVA_LONG, Structs.offset(Structs.KVM_REGS, NAMES[i]));
+        for (int i = 0; i < v.length; i++) v[i] = s.get(ValueLayout.JAVA_LONG, OFFSETS[i]);
         return new Regs(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13], v[14], v[15], v[16], v[17]);
     }
 
     void write(MemorySegment s) {
         long[] v = values();
-        for (int i = 0; i < v.length; i++) s.set(ValueLayout.JAVA_LONG, Structs.offset(Structs.KVM_REGS, NAMES[i]), v[i]);
+        for (int i = 0; i < v.length; i++) s.set(ValueLayout.JAVA_LONG, OFFSETS[i], v[i]);
     }
 
     /** The registers as "rax=... rbx=..." lines, for reports of a guest that stopped. */
