@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import java.util.function.Consumer;
 
 /** Builds guests/x86 with Debian's gcc and runs its test kernel on a fresh KVM machine. */
-final class TestKernels {
+public final class TestKernels {
     private TestKernels() { }
 
     /** A finished run: how it ended and what the guest printed. */
@@ -27,7 +27,7 @@ final class TestKernels {
     }
 
     /** Runs make in guests/x86 once; fails clearly without the toolchain. */
-    static synchronized Path build() throws IOException, InterruptedException {
+    public static synchronized Path build() throws IOException, InterruptedException {
         if (built != null) return built;
         Path d = root().resolve("guests/x86");
         Process p = new ProcessBuilder("make", "-s", "-C", d.toString()).redirectErrorStream(true).start();
@@ -38,7 +38,7 @@ final class TestKernels {
     }
 
     /** Skips the calling test, with the reason, where /dev/kvm cannot be used. */
-    static synchronized void assumeKvm() {
+    public static synchronized void assumeKvm() {
         if (kvmProblem == null) {
             try (Kvm k = Kvm.open()) {
                 kvmProblem = "";

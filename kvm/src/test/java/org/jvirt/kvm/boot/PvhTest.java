@@ -14,12 +14,7 @@ import org.junit.jupiter.api.Test;
 /** The PVH loader on the repository's test kernel (built with gcc): the note, start_info, memory map, modules. */
 class PvhTest {
     static byte[] testKernel() throws Exception {
-        Path root = Path.of("").toAbsolutePath();
-        while (!Files.exists(root.resolve("mvnw"))) root = root.getParent();
-        Process p = new ProcessBuilder("make", "-s", "-C", root.resolve("guests/x86").toString()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertEquals(0, p.waitFor(), "building guests/x86 failed (needs Debian's gcc):\n" + out);
-        return Files.readAllBytes(root.resolve("guests/x86/build/testkernel.elf"));
+        return Files.readAllBytes(org.jvirt.kvm.TestKernels.build().resolve("testkernel.elf"));
     }
 
     @Test

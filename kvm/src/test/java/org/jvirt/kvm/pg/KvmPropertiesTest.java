@@ -29,7 +29,7 @@ class KvmPropertiesTest {
 
     @Test
     void onKvmTheWorkloadEqualsNativeAndTheProbesAreContained() {
-        KvmAssume.kvm();
+        org.jvirt.kvm.TestKernels.assumeKvm();
         KvmProperties.Report r = new KvmProperties().measure(2000);
         assertEquals(null, r.failure());
         assertTrue(r.equivalence().holds(), r.equivalence()::toString);

@@ -19,7 +19,7 @@ class X86ClassifierTest {
 
     @BeforeAll
     static void classify() {
-        KvmAssume.kvm();
+        org.jvirt.kvm.TestKernels.assumeKvm();
         report = new X86Classifier().classify();
     }
 
