@@ -86,16 +86,16 @@ final class Bundle {
         // a foreground run with a terminal and no socket: the helper relays between our stdio and the pty
         else if (spec.process().terminal() && mode.equals("run")) h.add("ptyproxy");
         if (fifo != null) h.add("fifo", fifo);
-        if (!spec.hooks().getOrDefault("prestart", List.of()).isEmpty() || !spec.hooks().getOrDefault("createRuntime", List.of()).isEmpty())
+        if (!spec.hooks().get("prestart").isEmpty() || !spec.hooks().get("createRuntime").isEmpty())
             h.add("runtimehooks");
         // createContainer and startContainer run in the container's namespaces: the helper runs them
-        List<Spec.Hook> inside = new ArrayList<>(spec.hooks().getOrDefault("createContainer", List.of()));
-        inside.addAll(spec.hooks().getOrDefault("startContainer", List.of()));
+        List<Spec.Hook> inside = new ArrayList<>(spec.hooks().get("createContainer"));
+        inside.addAll(spec.hooks().get("startContainer"));
         if (!inside.isEmpty()) {
             // the helper puts in its pid as the host sees it
             h.add("state", Json.write(spec.hookState(id, "created", -1, o.bundle())));
             for (String kind : List.of("createContainer", "startContainer")) {
-                for (Spec.Hook hook : spec.hooks().getOrDefault(kind, List.of())) {
+                for (Spec.Hook hook : spec.hooks().get(kind)) {
                     List<Object> a = new ArrayList<>(List.of(hook.path(), hook.args().size()));
                     a.addAll(hook.args());
                     a.addAll(hook.env());

@@ -101,10 +101,10 @@ public final class Containers {
             else helper = started; // it stays, to pass on the exit status
             State st = new State(id, pid, State.startTime(pid), o.bundle().toAbsolutePath().normalize().toString(),
                     spec.rootfs().toString(), Instant.now().toString(), cgPath, cgDirs.stream().map(Path::toString).toList(),
-                    spec.annotations(), spec.hooks().getOrDefault("poststop", List.of()), spec.ociVersion());
+                    spec.annotations(), spec.hooks().get("poststop"), spec.ociVersion());
             st.save(root);
             if (o.pidFile() != null) writePidFile(o.pidFile(), pid);
-            if (create && spec.hooks().getOrDefault("poststart", List.of()).isEmpty()) {
+            if (create && spec.hooks().get("poststart").isEmpty()) {
                 // start has nothing for a JVM to do: bin/jvirt-runc lets the C helper open the fifo
                 try {
                     Files.writeString(dir.resolve("start.fast"), pid + " " + st.startTime());

@@ -20,7 +20,6 @@ final class Hooks {
     static final long DEFAULT_TIMEOUT_SECONDS = 120;
 
     static void run(String kind, List<Spec.Hook> hooks, Map<String, Object> state) {
-        if (hooks == null) return;
         byte[] stdin = Json.write(state).getBytes(StandardCharsets.UTF_8);
         for (Spec.Hook h : hooks) {
             // ProcessBuilder cannot set argv[0] apart from the path, so args[0] is dropped in favour of path.

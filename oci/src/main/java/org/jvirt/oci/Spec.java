@@ -24,7 +24,12 @@ public record Spec(String ociVersion, Process process, Path rootfs, boolean root
     public record Process(boolean terminal, User user, List<String> args, List<String> env, String cwd,
             Caps caps, List<Rlimit> rlimits, boolean noNewPrivileges, Long oomScoreAdj) {}
     public record Mount(String destination, String type, String source, List<String> options) {}
-    public record Hook(String path, List<String> args, List<String> env, Long timeout) {}
+    public record Hook(String path, List<String> args, List<String> env, Long timeout) {
+        /** A hook as config.json and the saved state write it. */
+        static Hook of(Obj x) {
+            return new Hook(x.required("path"), x.strings("args"), x.strings("env"), x.num("timeout"));
+        }
+    }
     public record Namespace(String type, String path) {}
     public record IdMap(long containerId, long hostId, long size) {}
     public record Device(String path, String type, long major, long minor, long fileMode, long uid, long gid) {}
@@ -89,14 +94,12 @@ public record Spec(String ociVersion, Process process, Path rootfs, boolean root
             if (!dest.startsWith("/")) throw m.error("destination", dest + " must be an absolute path");
             mounts.add(new Mount(dest, m.str("type", ""), m.str("source", ""), m.strings("options")));
         }
-        Map<String, List<Hook>> hooks = new LinkedHashMap<>();
+        Map<String, List<Hook>> hooks = new LinkedHashMap<>(); // every kind, empty when not given
         Obj h = o.obj("hooks");
-        if (h != null) {
-            for (String kind : HOOK_KINDS) {
-                List<Hook> list = new ArrayList<>();
-                for (Obj x : h.objs(kind)) list.add(new Hook(x.required("path"), x.strings("args"), x.strings("env"), x.num("timeout")));
-                hooks.put(kind, list);
-            }
+        for (String kind : HOOK_KINDS) {
+            List<Hook> list = new ArrayList<>();
+            if (h != null) for (Obj x : h.objs(kind)) list.add(Hook.of(x));
+            hooks.put(kind, list);
         }
         Map<String, String> annotations = new LinkedHashMap<>();
         Obj an = o.obj("annotations");

@@ -56,7 +56,7 @@ record State(String id, int pid, long startTime, String bundle, String rootfs, S
         Obj a = o.obj("annotations");
         if (a != null) for (String k : a.map().keySet()) ann.put(k, a.str(k, ""));
         List<Spec.Hook> hooks = new ArrayList<>();
-        for (Obj h : o.objs("poststop")) hooks.add(new Spec.Hook(h.required("path"), h.strings("args"), h.strings("env"), h.num("timeout")));
+        for (Obj h : o.objs("poststop")) hooks.add(Spec.Hook.of(h));
         return new State(o.required("id"), (int) o.num("pid", 0), o.num("startTime", 0), o.str("bundle", ""), o.str("rootfs", ""),
                 o.str("created", ""), o.str("cgroupPath", ""), o.strings("cgroupDirs"), ann, hooks, o.str("ociVersion", "1.0.2"));
     }
