@@ -136,15 +136,14 @@ public final class X86Machine implements AutoCloseable {
     public Vm vm() { return vm; }
     public int cpus() { return vcpus.size(); }
 
-    /** Attaches a virtio device in the next virtio-mmio slot; returns its "4K@ADDR:IRQ" for Linux's command line. */
-    public String attach(VirtioDevice device) {
+    /** Attaches a virtio device in the next virtio-mmio slot ({@link #virtioCmdline} tells Linux where). */
+    public void attach(VirtioDevice device) {
         int slot = virtio.size();
         if (slot >= VIRTIO_IRQS.length) throw new IllegalStateException("at most " + VIRTIO_IRQS.length + " virtio devices");
         MmioTransport t = new MmioTransport(device, ram, irqLine(VIRTIO_IRQS[slot]));
         long base = VIRTIO_BASE + 0x1000L * slot;
         bus.map(base, 0x1000, t);
         virtio.add(t);
-        return "4K@0x" + Long.toHexString(base) + ":" + VIRTIO_IRQS[slot];
     }
 
     /** The virtio_mmio.device=... parameters that tell Linux where the attached devices are. */
