@@ -74,7 +74,7 @@ final class Dbt {
     Lockstep lockstep;
     /** Entries before translation, for this hart (tests translate everything at once). */
     int threshold = THRESHOLD;
-    private final Translator translator = new Translator();
+    private final Translator translator;
     private final Map<Long, List<TranslatedBlock>> byPage = new HashMap<>();
     private static final int MAX_ENTRIES = 1 << 20;
     private long[] keys = new long[1 << 12], vkeys = new long[1 << 12];
@@ -103,6 +103,7 @@ final class Dbt {
 
     Dbt(Hart h) {
         this.h = h;
+        this.translator = new Translator(h.mmu);
         h.codeCache.register(this);
     }
 

@@ -9,6 +9,7 @@ import java.lang.classfile.ClassFile;
 import java.lang.classfile.CodeBuilder;
 import java.lang.classfile.Label;
 import java.lang.constant.ClassDesc;
+import java.lang.constant.DynamicConstantDesc;
 import java.lang.constant.MethodTypeDesc;
 import java.lang.invoke.MethodHandles;
 import java.util.ArrayList;
@@ -55,6 +56,22 @@ final class Translator {
     private static int reg(int r) { return 4 + 2 * (r - 1); }
 
     private final MethodHandles.Lookup lookup = MethodHandles.lookup();
+    /**
+     * What every translation of this hart reads as constants (class data, loaded with {@code ldc}): the
+     * RAM segment and the TLB rows. Constants let HotSpot drop the segment's type, bounds-field and
+     * read-only checks and the arrays' range checks, which it must otherwise redo after every store,
+     * as a store to guest memory may alias any field.
+     */
+    private final List<Object> classData;
+    private static final int CD_MEM = 0, CD_RTAG = 1, CD_ROFF = 2, CD_WTAG = 3, CD_WOFF = 4;
+
+    Translator(Mmu mmu) {
+        classData = List.of(mmu.mem, mmu.readTag, mmu.readOff, mmu.writeTag, mmu.writeOff);
+    }
+
+    private static DynamicConstantDesc<?> classData(int index, ClassDesc type) {
+        return DynamicConstantDesc.ofNamed(BSM_CLASS_DATA_AT, DEFAULT_NAME, type, index);
+    }
 
     /** One guest instruction of a region and where it is. */
     record Op(Insn d, long pc) { }
@@ -115,7 +132,7 @@ final class Translator {
             });
             if (codeLength(bytes) > HUGE_METHOD && n > 1) continue; // too big for the JIT: take fewer instructions
             try {
-                Class<?> c = lookup.defineHiddenClass(bytes, true).lookupClass();
+                Class<?> c = lookup.defineHiddenClassWithClassData(bytes, classData, true).lookupClass();
                 Op last = ops.getLast();
                 long start = pageOffset + (vpc & 0xfff), end = pageOffset + (last.pc & 0xfff) + last.d.len;
                 TranslatedBlock b = (TranslatedBlock) c.getDeclaredConstructor(long.class, long.class, long.class, int.class, int.class)
@@ -184,11 +201,11 @@ final class Translator {
             c.lconst_0().lstore(ICOUNT);
             if (memory) {
                 c.aload(HART).getfield(CD_HART, "mmu", CD_MMU).astore(MMU);
-                c.aload(MMU).getfield(CD_MMU, "mem", CD_SEGMENT).astore(MEM);
-                c.aload(MMU).getfield(CD_MMU, "readTag", CD_LONGS).astore(RTAG);
-                c.aload(MMU).getfield(CD_MMU, "readOff", CD_LONGS).astore(ROFF);
-                c.aload(MMU).getfield(CD_MMU, "writeTag", CD_LONGS).astore(WTAG);
-                c.aload(MMU).getfield(CD_MMU, "writeOff", CD_LONGS).astore(WOFF);
+                c.loadConstant(classData(CD_MEM, CD_SEGMENT)).astore(MEM);
+                c.loadConstant(classData(CD_RTAG, CD_LONGS)).astore(RTAG);
+                c.loadConstant(classData(CD_ROFF, CD_LONGS)).astore(ROFF);
+                c.loadConstant(classData(CD_WTAG, CD_LONGS)).astore(WTAG);
+                c.loadConstant(classData(CD_WOFF, CD_LONGS)).astore(WOFF);
                 c.aload(MMU).getfield(CD_MMU, "dataCtx", CD_long).lstore(CTX);
             }
             boolean fallsOff = true;
