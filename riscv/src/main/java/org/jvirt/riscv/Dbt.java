@@ -126,7 +126,12 @@ final class Dbt {
                 chained++;
             } else {
                 b = jumpCache[index(pc)];
-                if (b == null || b.pc != pc || b.epoch != h.mapEpoch || !b.valid) b = find(pc);
+                if (b == null || b.pc != pc || b.epoch != h.mapEpoch || !b.valid) {
+                    // A translation's exit is a jump too: code reached only from translations (the code
+                    // after a translated loop, an outer loop's head) must be able to become hot.
+                    if (prev != null) jumpedTo(pc);
+                    b = find(pc);
+                }
                 if (b != null && b.length > hard) b = null;
                 if (b == null) { // cold code: the interpreter runs it, until it jumps to something hot
                     if (!h.breakChunk) {
