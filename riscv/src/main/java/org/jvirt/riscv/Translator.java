@@ -92,6 +92,9 @@ final class Translator {
             if (d.op == 0) break;
             ops.add(new Op(d, pc));
             if (d.op == JAL || d.op == JALR) break;
+            // A branch back to the start closes a loop: what follows runs once per loop, not per
+            // iteration, and would only add to the registers the JIT must keep live in the loop.
+            if (d.op >= BEQ && d.op <= BGEU && pc + d.imm == vpc) break;
             pc += d.len;
             if ((pc & ~0xfffL) != (vpc & ~0xfffL)) break;
         }
