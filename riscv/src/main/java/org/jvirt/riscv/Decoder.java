@@ -76,11 +76,11 @@ public final class Decoder {
         int rd = (w >>> 7) & 31;
         if (def.dest() == InsnSet.Dest.X && rd == 0) rd = Hart.X_SINK;
         return new Insn(raw, len, def.name(), def.exec(), def.op(), rd, (w >>> 15) & 31, (w >>> 20) & 31, (w >>> 27) & 31,
-                def.format().immediate(w), (w >>> 12) & 7);
+                def.format().immediate(w), (w >>> 12) & 7, def.callable());
     }
 
     /** Every word that decodes to nothing raises an illegal-instruction trap with the word as tval. */
     private static Insn illegal(int raw, int len) {
-        return new Insn(raw, len, "illegal", (h, d, pc) -> h.illegal(d), 0, 0, 0, 0, 0, 0, 0);
+        return new Insn(raw, len, "illegal", (h, d, pc) -> h.illegal(d), 0, 0, 0, 0, 0, 0, 0, false);
     }
 }

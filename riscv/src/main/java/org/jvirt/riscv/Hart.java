@@ -268,6 +268,21 @@ public final class Hart {
         }
     }
 
+    /**
+     * Performs {@code d}, a {@link Insn#callable} instruction at {@code pc}, for a translation: 0 when
+     * done, {@link #DBT_TRAPPED}, or {@link #DBT_CODE_WRITTEN} when it changed translated code.
+     */
+    int dbtExec(Insn d, long pc) {
+        long before = codeWrites;
+        try {
+            d.exec.exec(this, d, pc);
+        } catch (Trap t) {
+            dbtTrapped = true;
+            return DBT_TRAPPED;
+        }
+        return codeWrites != before ? DBT_CODE_WRITTEN : 0;
+    }
+
     /** 0 when done, {@link #DBT_TRAPPED}, or {@link #DBT_CODE_WRITTEN} when translated code was changed. */
     int dbtStore(long va, int size, long v) {
         long before = codeWrites;

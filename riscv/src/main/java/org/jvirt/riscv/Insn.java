@@ -28,8 +28,15 @@ public final class Insn {
     public final long imm;
     /** funct3: the rounding mode of FP arithmetic, the width of loads and stores. */
     public final int rm;
+    /**
+     * Whether a translation may run this instruction in the middle of a region by calling its
+     * semantics: true of instructions that neither change control flow nor anything a translation
+     * assumes (privilege, paging, the CSRs), and that read or write no integer register other than
+     * rs1, rs2 and rd (atomics, floating point, bit manipulation).
+     */
+    public final boolean callable;
 
-    Insn(int raw, int len, String name, Exec exec, int op, int rd, int rs1, int rs2, int rs3, long imm, int rm) {
+    Insn(int raw, int len, String name, Exec exec, int op, int rd, int rs1, int rs2, int rs3, long imm, int rm, boolean callable) {
         this.raw = raw;
         this.len = len;
         this.name = name;
@@ -41,6 +48,7 @@ public final class Insn {
         this.rs3 = rs3;
         this.imm = imm;
         this.rm = rm;
+        this.callable = callable;
     }
 
     @Override

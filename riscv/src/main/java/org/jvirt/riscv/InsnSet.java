@@ -18,7 +18,7 @@ public final class InsnSet {
      * One instruction definition: its semantics are {@code exec}, or, for the operations the
      * interpreter dispatches by number, operation {@code op} of the set's {@code switch}.
      */
-    record Def(String name, int mask, int match, Format format, Dest dest, Insn.Exec exec, int op) {
+    record Def(String name, int mask, int match, Format format, Dest dest, Insn.Exec exec, int op, boolean callable) {
         boolean matches(int word) {
             return (word & mask) == match;
         }
@@ -26,16 +26,28 @@ public final class InsnSet {
 
     private final String extension;
     private final Insn.Exec switchExecutor;
+    /** See {@link Insn#callable}: true for the sets whose every instruction qualifies. */
+    private final boolean callable;
     private final List<Def> defs = new ArrayList<>();
 
     InsnSet(String extension) {
-        this(extension, null);
+        this(extension, null, false);
+    }
+
+    /** A set whose instructions are all {@link Insn#callable} from translations, or none of them. */
+    InsnSet(String extension, boolean callable) {
+        this(extension, null, callable);
     }
 
     /** A set whose operations are numbered and performed by {@code switchExecutor}. */
     InsnSet(String extension, Insn.Exec switchExecutor) {
+        this(extension, switchExecutor, false);
+    }
+
+    private InsnSet(String extension, Insn.Exec switchExecutor, boolean callable) {
         this.extension = extension;
         this.switchExecutor = switchExecutor;
+        this.callable = callable;
     }
 
     List<Def> defs() { return defs; }
@@ -69,7 +81,7 @@ public final class InsnSet {
                 default -> throw new IllegalArgumentException(name + ": bad pattern character " + c);
             }
         }
-        defs.add(new Def(name, mask, match, format, dest, exec, op));
+        defs.add(new Def(name, mask, match, format, dest, exec, op, callable));
         return this;
     }
 }

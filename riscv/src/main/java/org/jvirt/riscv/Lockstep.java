@@ -36,21 +36,28 @@ final class Lockstep {
         h.mmu.flush(); // from now on the write TLB stays empty (see Mmu.fill): every store is journaled
     }
 
-    private record State(long[] x, long pc, long instret, int priv, long[] csrs) { }
+    /** What a translation may change: registers, pc, counters, privilege, trap and FP CSRs, the LR reservation. */
+    private record State(long[] x, long[] f, long pc, long instret, int priv, long[] csrs) { }
 
     private State save() {
         Csrs c = h.csrs;
-        return new State(h.x.clone(), h.pc, h.instret, h.priv,
-                new long[] {c.mstatus, c.mepc, c.mcause, c.mtval, c.sepc, c.scause, c.stval});
+        return new State(h.x.clone(), h.f.clone(), h.pc, h.instret, h.priv,
+                new long[] {c.mstatus, c.mepc, c.mcause, c.mtval, c.sepc, c.scause, c.stval, h.fflags.bits, c.frm,
+                        h.reservation, h.reservationValue});
     }
 
     private void restore(State s) {
         System.arraycopy(s.x, 0, h.x, 0, s.x.length);
+        System.arraycopy(s.f, 0, h.f, 0, s.f.length);
         h.pc = s.pc;
         h.instret = s.instret;
         Csrs c = h.csrs;
         c.mstatus = s.csrs[0]; c.mepc = s.csrs[1]; c.mcause = s.csrs[2]; c.mtval = s.csrs[3];
         c.sepc = s.csrs[4]; c.scause = s.csrs[5]; c.stval = s.csrs[6];
+        h.fflags.bits = (int) s.csrs[7];
+        c.frm = (int) s.csrs[8];
+        h.reservation = s.csrs[9];
+        h.reservationValue = s.csrs[10];
         if (h.priv != s.priv) h.setPrivilege(s.priv);
     }
 
@@ -96,7 +103,9 @@ final class Lockstep {
         if (translated.pc != interpreted.pc) diff.append(String.format(" pc %x/%x", translated.pc, interpreted.pc));
         if (translated.instret != interpreted.instret) diff.append(" instret " + translated.instret + "/" + interpreted.instret);
         if (translated.priv != interpreted.priv) diff.append(" privilege " + translated.priv + "/" + interpreted.priv);
-        if (!Arrays.equals(translated.csrs, interpreted.csrs)) diff.append(" trap CSRs " + Arrays.toString(translated.csrs) + "/" + Arrays.toString(interpreted.csrs));
+        for (int i = 0; i < 32; i++)
+            if (translated.f[i] != interpreted.f[i]) diff.append(String.format(" f%d %x/%x", i, translated.f[i], interpreted.f[i]));
+        if (!Arrays.equals(translated.csrs, interpreted.csrs)) diff.append(" CSRs and reservation " + Arrays.toString(translated.csrs) + "/" + Arrays.toString(interpreted.csrs));
         for (int i = 0; i < translatedStores.size(); i++) {
             Store s = translatedStores.get(i);
             long now = readRam(s);

@@ -238,7 +238,10 @@ public final class Mmu {
         if ((va & (size - 1)) != 0) throw h.raise(loadOnly ? Cause.LOAD_MISALIGNED : Cause.STORE_MISALIGNED, va);
         long pa = translate(va, size, loadOnly ? READ : WRITE);
         if (!ram.contains(pa, size)) throw h.raise(loadOnly ? Cause.LOAD_ACCESS : Cause.STORE_ACCESS, va);
-        if (!loadOnly) code.written(pa, size);
+        if (!loadOnly) {
+            code.written(pa, size);
+            if (journal != null) journal.stores.add(new Lockstep.Store(pa, size, ram.read(pa, size)));
+        }
         return pa - ram.base();
     }
 

@@ -9,7 +9,6 @@ import java.lang.classfile.ClassFile;
 import java.lang.classfile.CodeBuilder;
 import java.lang.classfile.Label;
 import java.lang.constant.ClassDesc;
-import java.lang.constant.DynamicConstantDesc;
 import java.lang.constant.MethodTypeDesc;
 import java.lang.invoke.MethodHandles;
 import java.util.ArrayList;
@@ -44,8 +43,10 @@ final class Translator {
     private static final ClassDesc CD_GUEST_MEMORY = ClassDesc.of("org.jvirt.machine.GuestMemory");
     private static final ClassDesc CD_LONGS = CD_long.arrayType();
     private static final ClassDesc CD_MATH = ClassDesc.of("java.lang.Math");
+    private static final ClassDesc CD_INSN = ClassDesc.of("org.jvirt.riscv.Insn");
     private static final ClassDesc CD_GENERATED = ClassDesc.of("org.jvirt.riscv.Translated");
     private static final MethodTypeDesc MTD_RUN = MethodTypeDesc.of(CD_BLOCK, CD_HART, CD_long);
+    private static final MethodTypeDesc MTD_EXEC = MethodTypeDesc.of(CD_int, CD_INSN, CD_long);
     private static final MethodTypeDesc MTD_INIT = MethodTypeDesc.of(CD_void, CD_long, CD_long, CD_long, CD_int, CD_int);
 
     // Local variable slots of the generated run(Hart h, long budget).
@@ -57,10 +58,10 @@ final class Translator {
 
     private final MethodHandles.Lookup lookup = MethodHandles.lookup();
     /**
-     * What every translation of this hart reads as constants (class data, loaded with {@code ldc}): the
-     * RAM segment and the TLB rows. Constants let HotSpot drop the segment's type, bounds-field and
-     * read-only checks and the arrays' range checks, which it must otherwise redo after every store,
-     * as a store to guest memory may alias any field.
+     * What every translation of this hart reads as constants: the RAM segment and the TLB rows, handed
+     * over as class data and kept in static final fields, which HotSpot folds. Constants let it drop
+     * the segment's type, bounds-field and read-only checks and the arrays' range checks, which it
+     * must otherwise redo after every store, as a store to guest memory may alias any field.
      */
     private final List<Object> classData;
     private static final int CD_MEM = 0, CD_RTAG = 1, CD_ROFF = 2, CD_WTAG = 3, CD_WOFF = 4;
@@ -69,8 +70,31 @@ final class Translator {
         classData = List.of(mmu.mem, mmu.readTag, mmu.readOff, mmu.writeTag, mmu.writeOff);
     }
 
-    private static DynamicConstantDesc<?> classData(int index, ClassDesc type) {
-        return DynamicConstantDesc.ofNamed(BSM_CLASS_DATA_AT, DEFAULT_NAME, type, index);
+    private static final ClassDesc CD_LIST = ClassDesc.of("java.util.List");
+    private static final ClassDesc CD_LOOKUP = ClassDesc.of("java.lang.invoke.MethodHandles$Lookup");
+    private static final ClassDesc CD_HANDLES = ClassDesc.of("java.lang.invoke.MethodHandles");
+
+    /** The static final field that holds class-data entry {@code index}. */
+    private static String constantName(int index) { return "c" + index; }
+
+    /**
+     * Declares a static final field for each class-data entry and the class initializer that fills
+     * them. (Fields, not {@code ldc} of dynamic constants: the class file stays at version 49, whose
+     * verifier needs no stack maps, and building those was most of a translation's cost.)
+     */
+    private static void declareConstants(java.lang.classfile.ClassBuilder cb, List<ClassDesc> types) {
+        for (int i = 0; i < types.size(); i++)
+            cb.withField(constantName(i), types.get(i), ClassFile.ACC_STATIC | ClassFile.ACC_FINAL | ClassFile.ACC_PRIVATE);
+        cb.withMethodBody(CLASS_INIT_NAME, MTD_void, ClassFile.ACC_STATIC, c -> {
+            c.invokestatic(CD_HANDLES, "lookup", MethodTypeDesc.of(CD_LOOKUP)).ldc("_").ldc(CD_LIST)
+                    .invokestatic(CD_HANDLES, "classData", MethodTypeDesc.of(CD_Object, CD_LOOKUP, CD_String, CD_Class))
+                    .checkcast(CD_LIST).astore(0);
+            for (int i = 0; i < types.size(); i++) {
+                c.aload(0).loadConstant(i).invokeinterface(CD_LIST, "get", MethodTypeDesc.of(CD_Object, CD_int))
+                        .checkcast(types.get(i)).putstatic(CD_GENERATED, constantName(i), types.get(i));
+            }
+            c.return_();
+        });
     }
 
     /** One guest instruction of a region and where it is. */
@@ -89,7 +113,7 @@ final class Translator {
             if (slot == CodeCache.SLOTS - 1) break; // may straddle pages: the interpreter's business
             Insn d = code[slot];
             if (d == null) d = code[slot] = h.decoder.decode(h.codeCache.word(pageOffset + (pc & 0xfff)));
-            if (d.op == 0) break;
+            if (d.op == 0 && !d.callable) break;
             ops.add(new Op(d, pc));
             if (d.op == JAL || d.op == JALR) break;
             // A branch back to the start closes a loop: what follows runs once per loop, not per
@@ -125,17 +149,23 @@ final class Translator {
         for (int n = scanned.size(); n > 0; n /= 2) {
             List<Op> ops = scanned.subList(0, n);
             long vpc = ops.getFirst().pc;
-            Region r = new Region(ops);
+            Region r = new Region(ops, classData.size());
             byte[] bytes = ClassFile.of().build(CD_GENERATED, cb -> {
+                cb.withVersion(ClassFile.JAVA_5_VERSION, 0);
                 cb.withSuperclass(CD_BLOCK);
                 cb.withFlags(ClassFile.ACC_FINAL | ClassFile.ACC_SUPER);
                 cb.withMethodBody(INIT_NAME, MTD_INIT, 0, c -> c.aload(0).lload(1).lload(3).lload(5).iload(7).iload(8)
                         .invokespecial(CD_BLOCK, INIT_NAME, MTD_INIT).return_());
                 cb.withMethodBody("run", MTD_RUN, ClassFile.ACC_PUBLIC | ClassFile.ACC_FINAL, r::emit);
+                List<ClassDesc> types = new ArrayList<>(List.of(CD_SEGMENT, CD_LONGS, CD_LONGS, CD_LONGS, CD_LONGS));
+                for (int k = 0; k < r.called.size(); k++) types.add(CD_INSN);
+                declareConstants(cb, types);
             });
             if (codeLength(bytes) > HUGE_METHOD && n > 1) continue; // too big for the JIT: take fewer instructions
             try {
-                Class<?> c = lookup.defineHiddenClassWithClassData(bytes, classData, true).lookupClass();
+                List<Object> data = new ArrayList<>(classData);
+                data.addAll(r.called); // the instructions it calls, as constants too
+                Class<?> c = lookup.defineHiddenClassWithClassData(bytes, data, true).lookupClass();
                 Op last = ops.getLast();
                 long start = pageOffset + (vpc & 0xfff), end = pageOffset + (last.pc & 0xfff) + last.d.len;
                 TranslatedBlock b = (TranslatedBlock) c.getDeclaredConstructor(long.class, long.class, long.class, int.class, int.class)
@@ -162,6 +192,9 @@ final class Translator {
         final boolean[] isTarget;
         final boolean[] written = new boolean[32], used = new boolean[32];
         final List<Runnable> stubs = new ArrayList<>();
+        /** The {@link Insn#callable} instructions the region calls, in class-data order after {@code firstCall}. */
+        final List<Insn> called = new ArrayList<>();
+        final int firstCall;
         boolean memory;
         int exits;
         CodeBuilder c;
@@ -169,8 +202,9 @@ final class Translator {
         /** Instructions retired since the count in ICOUNT was last brought up to date. */
         int pend;
 
-        Region(List<Op> ops) {
+        Region(List<Op> ops, int firstCall) {
             this.ops = ops;
+            this.firstCall = firstCall;
             this.labels = new Label[ops.size()];
             this.isTarget = new boolean[ops.size()];
             for (Op o : ops) {
@@ -204,11 +238,11 @@ final class Translator {
             c.lconst_0().lstore(ICOUNT);
             if (memory) {
                 c.aload(HART).getfield(CD_HART, "mmu", CD_MMU).astore(MMU);
-                c.loadConstant(classData(CD_MEM, CD_SEGMENT)).astore(MEM);
-                c.loadConstant(classData(CD_RTAG, CD_LONGS)).astore(RTAG);
-                c.loadConstant(classData(CD_ROFF, CD_LONGS)).astore(ROFF);
-                c.loadConstant(classData(CD_WTAG, CD_LONGS)).astore(WTAG);
-                c.loadConstant(classData(CD_WOFF, CD_LONGS)).astore(WOFF);
+                c.getstatic(CD_GENERATED, constantName(CD_MEM), CD_SEGMENT).astore(MEM);
+                c.getstatic(CD_GENERATED, constantName(CD_RTAG), CD_LONGS).astore(RTAG);
+                c.getstatic(CD_GENERATED, constantName(CD_ROFF), CD_LONGS).astore(ROFF);
+                c.getstatic(CD_GENERATED, constantName(CD_WTAG), CD_LONGS).astore(WTAG);
+                c.getstatic(CD_GENERATED, constantName(CD_WOFF), CD_LONGS).astore(WOFF);
                 c.aload(MMU).getfield(CD_MMU, "dataCtx", CD_long).lstore(CTX);
             }
             boolean fallsOff = true;
@@ -307,9 +341,37 @@ final class Translator {
                 case SRAW -> { read(d.rs1); c.l2i(); read(d.rs2); c.l2i().ishr().i2l(); write(d.rd); }
                 // Stores to translated code end the region at once (see store), so fence.i has nothing left to do.
                 case FENCE, FENCE_I -> { }
+                case 0 -> call(d, pc, next);
                 default -> multiply(d);
             }
             return true;
+        }
+
+        /**
+         * A {@link Insn#callable} instruction: its registers go to the hart, its semantics are called
+         * (a load, store or trap inside goes through the MMU as in the interpreter), and rd comes back.
+         */
+        void call(Insn d, long pc, long next) {
+            int[] regs = {d.rs1, d.rs2, d.rd};
+            for (int k = 0; k < regs.length; k++) {
+                int r = regs[k];
+                if (r == 0 || r >= 32 || (k > 0 && r == regs[0]) || (k > 1 && r == regs[1])) continue;
+                c.aload(XARR).loadConstant(r).lload(reg(r)).lastore();
+            }
+            called.add(d);
+            c.aload(HART).getstatic(CD_GENERATED, constantName(firstCall + called.size() - 1), CD_INSN).loadConstant(pc)
+                    .invokevirtual(CD_HART, "dbtExec", MTD_EXEC).istore(IDX);
+            // A trapping instruction leaves rd as it was, so reloading it is right on every path.
+            if (d.rd != 0 && d.rd < 32) c.aload(XARR).loadConstant(d.rd).laload().lstore(reg(d.rd));
+            Label out = c.newLabel();
+            c.iload(IDX).ifne(out);
+            Label trapped = trapExit(pc);
+            int after = pend;
+            stubs.add(() -> {
+                c.labelBinding(out);
+                c.iload(IDX).loadConstant(Hart.DBT_TRAPPED).if_icmpeq(trapped);
+                leave(after, next, -1); // it wrote translated code, perhaps this region's
+            });
         }
 
         /** a, b on the stack: pushes 1L if a < b (signed or unsigned), else 0L. */
