@@ -60,6 +60,8 @@ final class Dbt {
         volatile boolean cancelled;
         /** Written by the background thread before the job is queued in {@link #finished}. */
         TranslatedBlock result;
+        /** What the translator threw, if it failed: a bug, reported on the hart's thread. */
+        RuntimeException failure;
         long nanos;
 
         Job(long vpc, long start, long end, long epoch, List<Translator.Op> ops) {
@@ -240,6 +242,8 @@ final class Dbt {
             long t0 = System.nanoTime();
             try {
                 job.result = translator.build(job.ops, page);
+            } catch (RuntimeException | LinkageError failure) {
+                job.failure = failure instanceof RuntimeException r ? r : new IllegalStateException("defining a translation failed", failure);
             } finally {
                 job.nanos = System.nanoTime() - t0;
                 finished.add(job); // publishes result and nanos to the hart's thread
@@ -263,6 +267,7 @@ final class Dbt {
             pending.remove(job);
             Entry e = entry(job.start, job.vpc);
             if (e != null) e.queued = false;
+            if (job.failure != null) throw job.failure; // as translating in place would
             TranslatedBlock b = job.result;
             if (job.cancelled || b == null) continue;
             translator.count(b, job.nanos);
