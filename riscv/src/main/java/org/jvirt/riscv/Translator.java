@@ -26,8 +26,10 @@ import java.util.List;
  * MMU's slow path reports a fault in {@link Hart#dbtTrapped}, and the code leaves through an exit that
  * restores the exact state before the faulting instruction.
  *
- * <p>Other instructions (CSRs, atomics, floating point, system) end a region; the interpreter runs
- * them. Those are rarer, and each one's semantics live in one place only.
+ * <p>Atomics, floating point and bit manipulation ({@link Insn#callable}) stay inside a region as a
+ * call to their semantics, with their registers passed through the hart's register file. CSR and
+ * system instructions end a region; the interpreter runs them. Either way each one's semantics live
+ * in one place only.
  */
 final class Translator {
     /** Longest region, in instructions; also kept below HotSpot's limit on compilable methods. */
