@@ -150,10 +150,11 @@ final class Dbt {
             long budget = Math.min(left, hard - b.length), retired;
             if (lockstep == null) {
                 long before = h.instret;
-                next = b.run(h, budget);
+                next = b.run(h, budget, 0);
                 retired = h.instret - before;
                 exit = h.dbtExit;
-                prev = b;
+                prev = h.dbtLast; // the end of the chain b started
+                h.dbtLast = null;
             } else { // runs it twice, takes any trap, and leaves the interpreter's result
                 retired = lockstep.runChecked(b, budget);
                 next = prev = null;
@@ -377,7 +378,7 @@ final class Dbt {
 
     DbtStats stats() {
         return new DbtStats(translator.translated, translator.bytecodeBytes, translator.nanos, live, lookups, hits,
-                chained, dispatched, invalidations, flushes, translatedInstructions,
+                chained + h.dbtNested, dispatched, invalidations, flushes, translatedInstructions,
                 lockstep == null ? 0 : lockstep.checked, lockstep == null ? 0 : lockstep.skipped);
     }
 }

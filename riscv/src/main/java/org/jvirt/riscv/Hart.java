@@ -56,6 +56,9 @@ public final class Hart {
     Dbt dbt;
     /** Set by translated code's exits: the link it left through, or -1. */
     int dbtExit;
+    /** The translation that exited last (the end of a chain), and the transitions made by chaining. */
+    TranslatedBlock dbtLast;
+    long dbtNested;
     /** Set by the MMU's slow paths called from translated code when the access trapped. */
     boolean dbtTrapped;
     /** Advanced whenever a virtual-to-physical mapping or the privilege may have changed. */

@@ -74,7 +74,7 @@ final class Lockstep {
         List<Store> translatedStores;
         long[] translatedValues;
         try {
-            b.run(h, budget);
+            b.run(h, budget, TranslatedBlock.MAX_DEPTH); // no chaining: each translation is checked alone
             retired = h.instret - before.instret;
             boolean trapped = h.dbtTrapped;
             if (trapped) {

@@ -6,10 +6,11 @@ package org.jvirt.riscv;
  *
  * <p>{@link #run} executes the region from its first instruction with the guest registers in JVM
  * locals, writes them back at an exit, advances {@code instret} and {@code pc}, records the exit taken
- * in {@link Hart#dbtExit}, and returns {@code links[exit]}: the translation last seen to follow that
- * exit. Returning the successor instead of a guest address is the chaining: the dispatcher runs it
- * after checking only that it is still valid for the new pc, with no lookup. A trap leaves the state
- * of the faulting instruction, sets {@link Hart#dbtTrapped} and returns null.
+ * in {@link Hart#dbtExit} and itself in {@link Hart#dbtLast}, and then follows {@code links[exit]},
+ * the translation last seen to follow that exit: it calls it at once when it is still valid for the
+ * new pc and fits in the budget (chaining, up to {@link #MAX_DEPTH} deep), else returns it to the
+ * dispatcher, which checks it and runs it with no lookup. A trap leaves the state of the faulting
+ * instruction, sets {@link Hart#dbtTrapped} and returns null.
  */
 public abstract class TranslatedBlock {
     /**
@@ -25,6 +26,11 @@ public abstract class TranslatedBlock {
     final int length;
     /** Successors last taken from each exit, as verified by the dispatcher. */
     final TranslatedBlock[] links;
+    /**
+     * How many translations may call one another before returning to the dispatcher: enough to take
+     * most transitions off the dispatcher, few enough to keep the JVM stack small.
+     */
+    static final int MAX_DEPTH = 16;
     /** Size of the generated class file, for the statistics. */
     int bytecodeSize;
 
@@ -43,7 +49,21 @@ public abstract class TranslatedBlock {
 
     /**
      * Runs the region. A backward jump goes round again only while the instructions retired so far are
-     * at most {@code budget}; the caller passes what it may retire minus {@link #length}.
+     * at most {@code budget}; the caller passes what it may retire minus {@link #length}. {@code depth}
+     * is the number of translations that called this one: at {@link #MAX_DEPTH} it chains no further.
      */
-    public abstract TranslatedBlock run(Hart h, long budget);
+    public abstract TranslatedBlock run(Hart h, long budget, int depth);
+
+    /**
+     * Called by a translation at {@code depth} that exits to {@code pc} with {@code budget} left:
+     * runs {@code next}, its link for that exit, if it is still valid there and fits in the budget,
+     * and returns what that run returns; else returns {@code next} for the dispatcher.
+     */
+    public static TranslatedBlock chain(Hart h, TranslatedBlock next, long pc, long budget, int depth) {
+        if (next == null || depth >= MAX_DEPTH) return next;
+        long rest = budget - next.length;
+        if (rest < 0 || next.pc != pc || next.epoch != h.mapEpoch || !next.valid) return next;
+        h.dbtNested++;
+        return next.run(h, rest, depth + 1);
+    }
 }

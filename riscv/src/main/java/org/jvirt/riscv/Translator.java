@@ -47,16 +47,17 @@ final class Translator {
     private static final ClassDesc CD_MATH = ClassDesc.of("java.lang.Math");
     private static final ClassDesc CD_INSN = ClassDesc.of("org.jvirt.riscv.Insn");
     private static final ClassDesc CD_GENERATED = ClassDesc.of("org.jvirt.riscv.Translated");
-    private static final MethodTypeDesc MTD_RUN = MethodTypeDesc.of(CD_BLOCK, CD_HART, CD_long);
+    private static final MethodTypeDesc MTD_RUN = MethodTypeDesc.of(CD_BLOCK, CD_HART, CD_long, CD_int);
+    private static final MethodTypeDesc MTD_CHAIN = MethodTypeDesc.of(CD_BLOCK, CD_HART, CD_BLOCK, CD_long, CD_long, CD_int);
     private static final MethodTypeDesc MTD_EXEC = MethodTypeDesc.of(CD_int, CD_INSN, CD_long);
     private static final MethodTypeDesc MTD_INIT = MethodTypeDesc.of(CD_void, CD_long, CD_long, CD_long, CD_int, CD_int);
 
-    // Local variable slots of the generated run(Hart h, long budget).
-    private static final int THIS = 0, HART = 1, BUDGET = 2;
-    private static final int ICOUNT = 66, MEM = 68, RTAG = 69, ROFF = 70, WTAG = 71, WOFF = 72, CTX = 73,
-            VA = 75, EXIT_PC = 77, EXIT_IDX = 79, IDX = 80, XARR = 81, MMU = 82, TMP = 83;
+    // Local variable slots of the generated run(Hart h, long budget, int depth).
+    private static final int THIS = 0, HART = 1, BUDGET = 2, DEPTH = 4;
+    private static final int ICOUNT = 67, MEM = 69, RTAG = 70, ROFF = 71, WTAG = 72, WOFF = 73, CTX = 74,
+            VA = 76, EXIT_PC = 78, EXIT_IDX = 80, IDX = 81, XARR = 82, MMU = 83, TMP = 84, NEXT = 86;
 
-    private static int reg(int r) { return 4 + 2 * (r - 1); }
+    private static int reg(int r) { return 5 + 2 * (r - 1); }
 
     private final MethodHandles.Lookup lookup = MethodHandles.lookup();
     /**
@@ -199,6 +200,8 @@ final class Translator {
         final int firstCall;
         boolean memory;
         int exits;
+        /** The exit of the region's jalr, whose successor changes from run to run; -1 if none. */
+        int indirect = -1;
         CodeBuilder c;
         Label common;
         /** Instructions retired since the count in ICOUNT was last brought up to date. */
@@ -307,6 +310,7 @@ final class Translator {
                     read(d.rs1); c.loadConstant(d.imm).ladd().loadConstant(~1L).land().lstore(EXIT_PC);
                     c.loadConstant(next); write(d.rd);
                     flush();
+                    indirect = exits;
                     c.loadConstant(exits++).istore(EXIT_IDX).goto_(common);
                     return false;
                 }
@@ -619,10 +623,19 @@ final class Translator {
             for (int r = 1; r < 32; r++) if (written[r]) c.aload(XARR).loadConstant(r).lload(reg(r)).lastore();
             c.aload(HART).aload(HART).getfield(CD_HART, "instret", CD_long).lload(ICOUNT).ladd().putfield(CD_HART, "instret", CD_long);
             c.aload(HART).lload(EXIT_PC).putfield(CD_HART, "pc", CD_long);
-            Label noLink = c.newLabel();
+            Label noLink = c.newLabel(), toDispatcher = c.newLabel();
             c.aload(HART).iload(EXIT_IDX).putfield(CD_HART, "dbtExit", CD_int);
+            c.aload(HART).aload(THIS).putfield(CD_HART, "dbtLast", CD_BLOCK);
             c.iload(EXIT_IDX).iflt(noLink);
-            c.aload(THIS).getfield(CD_BLOCK, "links", CD_BLOCK.arrayType()).iload(EXIT_IDX).aaload().areturn();
+            c.aload(THIS).getfield(CD_BLOCK, "links", CD_BLOCK.arrayType()).iload(EXIT_IDX).aaload().astore(NEXT);
+            // Not after a jalr: its successor varies from run to run; the dispatcher looks it up.
+            if (indirect >= 0) c.iload(EXIT_IDX).loadConstant(indirect).if_icmpeq(toDispatcher);
+            // The checks and the call live in one shared method, so that their profile is shared too:
+            // in each class, a branch first seen untaken would make the JIT recompile it later.
+            c.aload(HART).aload(NEXT).lload(EXIT_PC).lload(BUDGET).lload(ICOUNT).lsub().iload(DEPTH)
+                    .invokestatic(CD_BLOCK, "chain", MTD_CHAIN).areturn();
+            c.labelBinding(toDispatcher);
+            c.aload(NEXT).areturn();
             c.labelBinding(noLink);
             c.aconst_null().areturn();
         }
