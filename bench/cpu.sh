@@ -4,8 +4,8 @@
 # Prints MIPS and ratios. The translator is reported two ways: the whole run (warm-up included) and
 # its steady state, from the difference between the program at ROUNDS and at 10 x ROUNDS.
 # Usage: bench/cpu.sh [runs] [program]   (default: 3 runs of guests/programs/bench; the best run of
-# each is reported, as the machine is shared; "paging" measures the TLB under Sv39 instead). QEMU's steady
-# state is measured the same way as the translator's.
+# each is reported, as the machine is shared; "paging" measures the TLB under Sv39 instead, "calls" the
+# transitions between translations). QEMU's steady state is measured the same way as the translator's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-3}
