@@ -200,8 +200,6 @@ final class Translator {
         final int firstCall;
         boolean memory;
         int exits;
-        /** The exit of the region's jalr, whose successor changes from run to run; -1 if none. */
-        int indirect = -1;
         CodeBuilder c;
         Label common;
         /** Instructions retired since the count in ICOUNT was last brought up to date. */
@@ -310,7 +308,6 @@ final class Translator {
                     read(d.rs1); c.loadConstant(d.imm).ladd().loadConstant(~1L).land().lstore(EXIT_PC);
                     c.loadConstant(next); write(d.rd);
                     flush();
-                    indirect = exits;
                     c.loadConstant(exits++).istore(EXIT_IDX).goto_(common);
                     return false;
                 }
@@ -628,8 +625,6 @@ final class Translator {
             c.aload(HART).aload(THIS).putfield(CD_HART, "dbtLast", CD_BLOCK);
             c.iload(EXIT_IDX).iflt(noLink);
             c.aload(THIS).getfield(CD_BLOCK, "links", CD_BLOCK.arrayType()).iload(EXIT_IDX).aaload().astore(NEXT);
-            // Not after a jalr: its successor varies from run to run; the dispatcher looks it up.
-            if (indirect >= 0) c.iload(EXIT_IDX).loadConstant(indirect).if_icmpeq(toDispatcher);
             // The checks and the call live in one shared method, so that their profile is shared too:
             // in each class, a branch first seen untaken would make the JIT recompile it later.
             c.aload(HART).aload(NEXT).lload(EXIT_PC).lload(BUDGET).lload(ICOUNT).lsub().iload(DEPTH)
