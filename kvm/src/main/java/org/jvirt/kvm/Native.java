@@ -4,18 +4,15 @@ import java.lang.foreign.AddressLayout;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
+import org.jvirt.machine.Libc;
 
 /**
- * The few libc calls a KVM hypervisor needs, bound with the FFM API (no JNI): open, close, ioctl,
- * mmap, munmap, and the thread signalling used to kick a vCPU out of KVM_RUN. Every call
- * that can fail captures errno at the call (Linker.Option.captureCallState), because the JVM may
- * run code that clobbers errno before Java could read it.
+ * The few libc calls a KVM hypervisor needs, bound through {@link Libc}: open, close, ioctl, mmap,
+ * munmap, and the thread signalling used to kick a vCPU out of KVM_RUN. Every call that can fail
+ * captures errno at the call.
  */
 public final class Native {
     private Native() { }
@@ -26,16 +23,10 @@ public final class Native {
     /** The signal that kicks a vCPU thread out of KVM_RUN: a real-time signal that neither glibc nor HotSpot uses. */
     public static final int SIG_KICK = 40;
 
-    private static final Linker LINKER = Linker.nativeLinker();
-    private static final SymbolLookup LIBC = LINKER.defaultLookup();
-    private static final Linker.Option ERRNO = Linker.Option.captureCallState("errno");
-    private static final VarHandle ERRNO_VALUE = Linker.Option.captureStateLayout()
-            .varHandle(MemoryLayout.PathElement.groupElement("errno"));
-    private static final ThreadLocal<MemorySegment> STATE =
-            ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(Linker.Option.captureStateLayout()));
-    private static final AddressLayout PTR = ValueLayout.ADDRESS;
-    private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT;
-    private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG;
+    private static final Linker.Option ERRNO = Libc.CAPTURE_ERRNO;
+    private static final AddressLayout PTR = Libc.PTR;
+    private static final ValueLayout.OfInt INT = Libc.INT;
+    private static final ValueLayout.OfLong LONG = Libc.LONG;
 
     // Binding a downcall spins classes for its shape (about 10-20 ms each at start-up), so ioctl has
     // one shape (an integer argument travels as an address, which the x86-64 ABI passes alike) and
@@ -53,18 +44,17 @@ public final class Native {
     private static final class PthreadKill { static final MethodHandle H = bind("pthread_kill", FunctionDescriptor.of(INT, LONG, INT)); }
 
     private static MethodHandle bind(String name, FunctionDescriptor fd, Linker.Option... options) {
-        MemorySegment symbol = LIBC.find(name).orElseThrow(() -> new UnsatisfiedLinkError("libc has no " + name));
-        return LINKER.downcallHandle(symbol, fd, options);
+        return Libc.bind(name, fd, options);
     }
 
     private static int errno(MemorySegment state) {
-        return (int) ERRNO_VALUE.get(state, 0L);
+        return Libc.errno(state);
     }
 
     /** Opens {@code path} read-write, close-on-exec; throws with the errno (ENOENT, EACCES...) on failure. */
     public static int open(String path) {
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment state = STATE.get();
+            MemorySegment state = Libc.errnoState();
             int fd = (int) OPEN.invokeExact(state, a.allocateFrom(path), O_RDWR | O_CLOEXEC);
             if (fd < 0) throw new NativeException("open " + path, errno(state));
             return fd;
@@ -98,7 +88,7 @@ public final class Native {
     /** ioctl with a pointer argument that returns {@code -errno} instead of throwing: for KVM_RUN's EINTR and EAGAIN. */
     public static int ioctlRaw(int fd, long request, MemorySegment arg) {
         try {
-            MemorySegment state = STATE.get();
+            MemorySegment state = Libc.errnoState();
             int rc = (int) IOCTL.invokeExact(state, fd, request, arg);
             return rc < 0 ? -errno(state) : rc;
         } catch (Throwable t) {
@@ -109,7 +99,7 @@ public final class Native {
     /** Maps {@code size} bytes of {@code fd} (or anonymous memory with fd -1 and MAP_ANONYMOUS). */
     public static MemorySegment mmap(long size, int prot, int flags, int fd, long offset, String what) {
         try {
-            MemorySegment state = STATE.get();
+            MemorySegment state = Libc.errnoState();
             MemorySegment p = (MemorySegment) MMAP.invokeExact(state, MemorySegment.NULL, size, prot, flags, fd, offset);
             if (p.address() == -1L) throw new NativeException("mmap of " + what, errno(state));
             return p.reinterpret(size);
@@ -122,7 +112,7 @@ public final class Native {
 
     public static void munmap(MemorySegment segment) {
         try {
-            MemorySegment state = STATE.get();
+            MemorySegment state = Libc.errnoState();
             int rc = (int) Munmap.H.invokeExact(state, MemorySegment.ofAddress(segment.address()), segment.byteSize());
             if (rc != 0) throw new NativeException("munmap", errno(state));
         } catch (NativeException e) {
@@ -135,7 +125,7 @@ public final class Native {
     /** pread(2) of up to {@code buf.byteSize()} bytes at {@code offset}; returns the count read. */
     public static long pread(int fd, MemorySegment buf, long offset) {
         try {
-            MemorySegment state = STATE.get();
+            MemorySegment state = Libc.errnoState();
             long n = (long) Pread.H.invokeExact(state, fd, buf, buf.byteSize(), offset);
             if (n < 0) throw new NativeException("pread", errno(state));
             return n;
@@ -196,8 +186,8 @@ public final class Native {
         // struct sigaction on x86-64 glibc: handler @0, sa_mask (128 bytes) @8, sa_flags @136, sa_restorer @144
         try (Arena a = Arena.ofConfined()) {
             MemorySegment act = a.allocate(152, 8);
-            act.set(PTR, 0, LIBC.find("abs").orElseThrow());
-            MemorySegment state = STATE.get();
+            act.set(PTR, 0, Libc.symbol("abs"));
+            MemorySegment state = Libc.errnoState();
             int rc = (int) SIGACTION.invokeExact(state, SIG_KICK, act, MemorySegment.NULL);
             if (rc != 0) throw new NativeException("sigaction", errno(state));
             kickInstalled = true;

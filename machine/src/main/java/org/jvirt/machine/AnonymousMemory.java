@@ -2,9 +2,7 @@ package org.jvirt.machine;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 
 /**
@@ -18,19 +16,10 @@ final class AnonymousMemory {
     private static final int PROT_READ = 1, PROT_WRITE = 2, MAP_PRIVATE = 2, MAP_ANONYMOUS = 0x20, MAP_NORESERVE = 0x4000;
     private static final MethodHandle MMAP, MUNMAP;
 
-    static {
-        MethodHandle mmap = null, munmap = null;
-        try {
-            Linker linker = Linker.nativeLinker();
-            var libc = linker.defaultLookup();
-            mmap = linker.downcallHandle(libc.find("mmap").orElseThrow(), FunctionDescriptor.of(ValueLayout.ADDRESS,
-                    ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG));
-            munmap = linker.downcallHandle(libc.find("munmap").orElseThrow(), FunctionDescriptor.of(ValueLayout.JAVA_INT,
-                    ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
-        } catch (RuntimeException | LinkageError e) {
-            // no native access or no mmap here: callers fall back to an Arena
-        }
-        MMAP = mmap;
+    static { // null where there is no native access or no mmap: callers then fall back to an Arena
+        MethodHandle mmap = Libc.bindOrNull("mmap", FunctionDescriptor.of(Libc.PTR, Libc.PTR, Libc.LONG, Libc.INT, Libc.INT, Libc.INT, Libc.LONG));
+        MethodHandle munmap = Libc.bindOrNull("munmap", FunctionDescriptor.of(Libc.INT, Libc.PTR, Libc.LONG));
+        MMAP = mmap == null || munmap == null ? null : mmap;
         MUNMAP = munmap;
     }
 

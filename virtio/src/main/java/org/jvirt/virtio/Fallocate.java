@@ -4,13 +4,10 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.SymbolLookup;
-import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
+import org.jvirt.machine.Libc;
 
 /**
  * Linux fallocate(2) on a disk image, through the FFM API: punching a hole frees the host's blocks
@@ -23,34 +20,14 @@ final class Fallocate implements AutoCloseable {
     private static final int KEEP_SIZE = 0x01, PUNCH_HOLE = 0x02, ZERO_RANGE = 0x10;
     private static final int EINTR = 4, ENOSYS = 38, EOPNOTSUPP = 95;
 
-    /** The libc calls, or nulls where this JVM may not call native code or libc lacks them. */
-    private static final class Libc {
-        static final MethodHandle OPEN, CLOSE, FALLOCATE;
-        static final VarHandle ERRNO;
-
-        static {
-            MethodHandle open = null, close = null, fallocate = null;
-            VarHandle errno = null;
-            try {
-                Linker linker = Linker.nativeLinker();
-                SymbolLookup libc = linker.defaultLookup();
-                // errno is captured at the call: the JVM may run code that clobbers it before Java reads it.
-                Linker.Option captureErrno = Linker.Option.captureCallState("errno");
-                errno = Linker.Option.captureStateLayout().varHandle(MemoryLayout.PathElement.groupElement("errno"));
-                open = linker.downcallHandle(libc.find("open").orElseThrow(), FunctionDescriptor.of(ValueLayout.JAVA_INT,
-                        ValueLayout.ADDRESS, ValueLayout.JAVA_INT), captureErrno, Linker.Option.firstVariadicArg(2));
-                close = linker.downcallHandle(libc.find("close").orElseThrow(), FunctionDescriptor.of(ValueLayout.JAVA_INT,
-                        ValueLayout.JAVA_INT));
-                fallocate = linker.downcallHandle(libc.find("fallocate").orElseThrow(), FunctionDescriptor.of(ValueLayout.JAVA_INT,
-                        ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG), captureErrno);
-            } catch (RuntimeException | LinkageError e) {
-                open = close = fallocate = null; // no native access here: the disk offers no discard
-            }
-            OPEN = open;
-            CLOSE = close;
-            FALLOCATE = fallocate;
-            ERRNO = errno;
-        }
+    /** The libc calls, or nulls where this JVM may not call native code or libc lacks them (no discard then). */
+    private static final class Calls {
+        static final MethodHandle OPEN = Libc.bindOrNull("open", FunctionDescriptor.of(Libc.INT, Libc.PTR, Libc.INT),
+                Libc.CAPTURE_ERRNO, Linker.Option.firstVariadicArg(2));
+        static final MethodHandle CLOSE = Libc.bindOrNull("close", FunctionDescriptor.of(Libc.INT, Libc.INT));
+        static final MethodHandle FALLOCATE = Libc.bindOrNull("fallocate",
+                FunctionDescriptor.of(Libc.INT, Libc.INT, Libc.INT, Libc.LONG, Libc.LONG), Libc.CAPTURE_ERRNO);
+        static final boolean AVAILABLE = OPEN != null && CLOSE != null && FALLOCATE != null;
     }
 
     private final int fd;
@@ -66,11 +43,11 @@ final class Fallocate implements AutoCloseable {
      * available or the open fails (the disk then works without them).
      */
     static Fallocate open(Path image, long size) {
-        if (Libc.OPEN == null) return null;
+        if (!Calls.AVAILABLE) return null;
         int fd;
         try (Arena a = Arena.ofConfined()) {
-            fd = (int) Libc.OPEN.invokeExact(a.allocate(Linker.Option.captureStateLayout()),
-                    a.allocateFrom(image.toAbsolutePath().toString()), O_RDWR | O_CLOEXEC);
+            fd = (int) Calls.OPEN.invokeExact(Libc.errnoState(), a.allocateFrom(image.toAbsolutePath().toString()),
+                    O_RDWR | O_CLOEXEC);
         } catch (Throwable t) {
             return null;
         }
@@ -104,12 +81,12 @@ final class Fallocate implements AutoCloseable {
 
     /** fallocate(2); returns 0 or the errno. */
     private static int call(int fd, int mode, long offset, long len) {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment state = a.allocate(Linker.Option.captureStateLayout());
+        try {
+            MemorySegment state = Libc.errnoState();
             while (true) {
-                int rc = (int) Libc.FALLOCATE.invokeExact(state, fd, mode, offset, len);
+                int rc = (int) Calls.FALLOCATE.invokeExact(state, fd, mode, offset, len);
                 if (rc == 0) return 0;
-                int errno = (int) Libc.ERRNO.get(state, 0L);
+                int errno = Libc.errno(state);
                 if (errno != EINTR) return errno;
             }
         } catch (Throwable t) {
@@ -120,7 +97,7 @@ final class Fallocate implements AutoCloseable {
     @Override
     public void close() {
         try {
-            int rc = (int) Libc.CLOSE.invokeExact(fd);
+            int rc = (int) Calls.CLOSE.invokeExact(fd);
         } catch (Throwable t) {
             // a descriptor that cannot be closed leaks; nothing else to do
         }
