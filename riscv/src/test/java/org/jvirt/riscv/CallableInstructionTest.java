@@ -15,14 +15,10 @@ class CallableInstructionTest {
     private static final int T0 = 5, T1 = 6, T2 = 7, A0 = 10, A1 = 11, A2 = 12;
     private static final long FS_INITIAL = 1L << 13;
 
-    /** Runs {@code code} under {@code engine} (translating at once, in place) after {@code setup}. */
+    /** Runs {@code code} under {@code engine} (see {@link TestHart#engine}) after {@code setup}. */
     private static TestHart run(Engine engine, int[] code, Consumer<TestHart> setup) {
         TestHart t = new TestHart();
-        t.h.useEngine(engine);
-        if (engine == Engine.DBT) {
-            t.h.dbt.threshold = 1;
-            t.h.dbt.background = false;
-        }
+        t.engine(engine);
         t.csr(Csrs.MSTATUS, FS_INITIAL);
         t.put(TestHart.CODE, code);
         t.put(TestHart.TRAP, wfi()); // a trap stops the run where it can be inspected

@@ -28,11 +28,7 @@ class ChainingTest {
 
     private static TestHart hart(Engine engine) {
         TestHart t = new TestHart();
-        t.h.useEngine(engine);
-        if (engine == Engine.DBT) {
-            t.h.dbt.threshold = 1;
-            t.h.dbt.background = false;
-        }
+        t.engine(engine);
         t.put(TestHart.CODE, CALLS);
         t.h.x[S2] = 200_000;
         return t;

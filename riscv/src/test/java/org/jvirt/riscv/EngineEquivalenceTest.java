@@ -41,11 +41,7 @@ class EngineEquivalenceTest {
 
     static State run(RandomProgram p, Engine engine) {
         try (TestHart t = new TestHart()) {
-            t.h.useEngine(engine);
-            if (t.h.dbt != null) { // translate everything at once: the most translated code
-                t.h.dbt.threshold = 1;
-                t.h.dbt.background = false;
-            }
+            t.engine(engine);
             t.put(TestHart.CODE, p.code);
             t.put(TestHart.TRAP, RandomProgram.handler());
             for (int k = 0; k < 0x2000; k += 8) t.ram.writeLong(RandomProgram.DATA + k, 0x0123_4567_89ab_cdefL * (k + 1));
@@ -83,9 +79,7 @@ class EngineEquivalenceTest {
         for (long seed = 1; seed <= 20; seed++) {
             RandomProgram p = new RandomProgram(seed, 80);
             try (TestHart t = new TestHart()) {
-                t.h.useEngine(Engine.DBT);
-                t.h.dbt.threshold = 1;
-                t.h.dbt.background = false;
+                t.engine(Engine.DBT);
                 t.put(TestHart.CODE, p.code);
                 t.put(TestHart.TRAP, RandomProgram.handler());
                 System.arraycopy(p.x, 0, t.h.x, 0, 32);

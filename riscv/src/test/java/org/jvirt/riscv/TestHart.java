@@ -117,6 +117,19 @@ final class TestHart implements AutoCloseable {
 
     int priv() { return h.privilege(); }
 
+    /**
+     * Runs this hart under {@code engine} from now on; under the translator, every region is
+     * translated at its first jump and in place, so as much code as possible runs translated.
+     */
+    TestHart engine(Engine engine) {
+        h.useEngine(engine);
+        if (h.dbt != null) {
+            h.dbt.threshold = 1;
+            h.dbt.background = false;
+        }
+        return this;
+    }
+
     /** Changes the current privilege level, as a trap or xRET would (without touching mstatus). */
     TestHart priv(int p) {
         h.setPrivilege(p);
