@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import org.jvirt.machine.PgWorkload;
 import org.jvirt.riscv.board.Clint;
 import org.jvirt.riscv.board.Outcome;
 import org.jvirt.riscv.board.RiscvMachine;
@@ -26,7 +27,6 @@ public final class PgProperties {
     private static final long RAM = RiscvMachine.RAM_BASE, TABLE = RAM + 0x10000, DIGITS = RAM + 0x20000, RAM_SIZE = 1 << 20;
     private static final int T0 = 5, T1 = 6, T2 = 7, S0 = 8, S1 = 9, A0 = 10, A1 = 11, A2 = 12, A3 = 13, A4 = 14,
             S2 = 18, S3 = 19, S4 = 20, S6 = 22, T3 = 28, T4 = 29, T5 = 30, T6 = 31;
-    public static final long SEED = 88172645463325252L;
     public static final int PER_ITERATION = 23, OUTSIDE_LOOP = 116;
 
     /** One engine's run of the workload. */
@@ -83,8 +83,12 @@ public final class PgProperties {
         return c.stream().mapToInt(Integer::intValue).toArray();
     }
 
+    private static void put(RiscvMachine m, long at, int[] words) {
+        for (int k = 0; k < words.length; k++) m.ram().writeInt(at + 4L * k, words[k]);
+    }
+
     private static void load(RiscvMachine m, int[] code) {
-        for (int k = 0; k < code.length; k++) m.ram().writeInt(RAM + 4L * k, code[k]);
+        put(m, RAM, code);
         Hart h = m.harts().getFirst();
         h.pc = RAM;
         h.x[S1] = RiscvMachine.UART_BASE;
@@ -105,7 +109,7 @@ public final class PgProperties {
             byte[] digits = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
             m.ram().load(DIGITS, digits, 0, digits.length);
             h.x[A0] = n;
-            h.x[A1] = SEED;
+            h.x[A1] = PgWorkload.SEED;
             h.x[A2] = TABLE;
             h.x[S2] = DIGITS;
             Outcome o = m.run(0, 60_000);
@@ -151,7 +155,7 @@ public final class PgProperties {
             Hart h = m.harts().getFirst();
             h.useEngine(engine);
             load(m, spin);
-            for (int k = 0; k < tick.length; k++) m.ram().writeInt(RAM + 64 + 4L * k, tick[k]);
+            put(m, RAM + 64, tick);
             h.x[T0] = Clint.BASE + 0x4000;                      // mtimecmp of hart 0 := 0
             h.x[T1] = RAM + 64;
             h.x[T3] = 8;                                        // mstatus.MIE
@@ -171,7 +175,7 @@ public final class PgProperties {
             Hart h = m.harts().getFirst();
             h.useEngine(engine);
             load(m, code);
-            for (int k = 0; k < handler.length; k++) m.ram().writeInt(RAM + 64 + 4L * k, handler[k]);
+            put(m, RAM + 64, handler);
             Insn probe = Decoder.rv64gc().decode(0x13);
             h.csrs().write(Csrs.MTVEC, RAM + 64, probe);
             h.x[T0] = address;

@@ -8,6 +8,7 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.util.HexFormat;
 import org.jvirt.kvm.Native;
+import org.jvirt.machine.PgWorkload;
 
 /**
  * The CPU workload of guests/x86/workload.h (xorshift64 and a 1024-entry table) as x86-64 machine
@@ -19,15 +20,14 @@ import org.jvirt.kvm.Native;
 public final class X86Workload {
     private X86Workload() { }
 
-    public static final long SEED = 88172645463325252L;
     /** Instructions in one iteration of the loop, and in the function outside it (3 before, ret after). */
     public static final int PER_ITERATION = 23, OUTSIDE_LOOP = 4;
 
     /** The function's code. */
     public static byte[] code() {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
-        emit(b, "48ba");                                   // mov rdx, SEED (x)
-        for (int i = 0; i < 8; i++) b.write((int) (SEED >>> (8 * i)));
+        emit(b, "48ba");                                   // mov rdx, PgWorkload.SEED (x)
+        for (int i = 0; i < 8; i++) b.write((int) (PgWorkload.SEED >>> (8 * i)));
         emit(b, "31c0 31c9");                              // xor eax, eax (sum); xor ecx, ecx (i)
         int loop = b.size();
         emit(b, "4989d0 49c1e00d 4c31c2");                 // x ^= x << 13
