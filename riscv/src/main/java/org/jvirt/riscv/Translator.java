@@ -55,7 +55,7 @@ final class Translator {
     // Local variable slots of the generated run(Hart h, long budget, int depth).
     private static final int THIS = 0, HART = 1, BUDGET = 2, DEPTH = 4;
     private static final int ICOUNT = 67, MEM = 69, RTAG = 70, ROFF = 71, WTAG = 72, WOFF = 73, CTX = 74,
-            VA = 76, EXIT_PC = 78, EXIT_IDX = 80, IDX = 81, XARR = 82, MMU = 83, TMP = 84, NEXT = 86;
+            VA = 76, EXIT_PC = 78, EXIT_IDX = 80, IDX = 81, XARR = 82, TMP = 84, NEXT = 86;
 
     private static int reg(int r) { return 5 + 2 * (r - 1); }
 
@@ -68,6 +68,8 @@ final class Translator {
      */
     private final List<Object> classData;
     private static final int CD_MEM = 0, CD_RTAG = 1, CD_ROFF = 2, CD_WTAG = 3, CD_WOFF = 4;
+    /** The types of {@link #classData}'s entries, in its order. */
+    private static final List<ClassDesc> CLASS_DATA_TYPES = List.of(CD_SEGMENT, CD_LONGS, CD_LONGS, CD_LONGS, CD_LONGS);
 
     Translator(Mmu mmu) {
         classData = List.of(mmu.mem, mmu.readTag, mmu.readOff, mmu.writeTag, mmu.writeOff);
@@ -160,7 +162,7 @@ final class Translator {
                 cb.withMethodBody(INIT_NAME, MTD_INIT, 0, c -> c.aload(0).lload(1).lload(3).lload(5).iload(7).iload(8)
                         .invokespecial(CD_BLOCK, INIT_NAME, MTD_INIT).return_());
                 cb.withMethodBody("run", MTD_RUN, ClassFile.ACC_PUBLIC | ClassFile.ACC_FINAL, r::emit);
-                List<ClassDesc> types = new ArrayList<>(List.of(CD_SEGMENT, CD_LONGS, CD_LONGS, CD_LONGS, CD_LONGS));
+                List<ClassDesc> types = new ArrayList<>(CLASS_DATA_TYPES);
                 for (int k = 0; k < r.called.size(); k++) types.add(CD_INSN);
                 declareConstants(cb, types);
             });
@@ -240,13 +242,12 @@ final class Translator {
             for (int r = 1; r < 32; r++) if (used[r]) c.aload(XARR).loadConstant(r).laload().lstore(reg(r));
             c.lconst_0().lstore(ICOUNT);
             if (memory) {
-                c.aload(HART).getfield(CD_HART, "mmu", CD_MMU).astore(MMU);
                 c.getstatic(CD_GENERATED, constantName(CD_MEM), CD_SEGMENT).astore(MEM);
                 c.getstatic(CD_GENERATED, constantName(CD_RTAG), CD_LONGS).astore(RTAG);
                 c.getstatic(CD_GENERATED, constantName(CD_ROFF), CD_LONGS).astore(ROFF);
                 c.getstatic(CD_GENERATED, constantName(CD_WTAG), CD_LONGS).astore(WTAG);
                 c.getstatic(CD_GENERATED, constantName(CD_WOFF), CD_LONGS).astore(WOFF);
-                c.aload(MMU).getfield(CD_MMU, "dataCtx", CD_long).lstore(CTX);
+                c.aload(HART).getfield(CD_HART, "mmu", CD_MMU).getfield(CD_MMU, "dataCtx", CD_long).lstore(CTX);
             }
             boolean fallsOff = true;
             for (int i = 0; i < ops.size(); i++) {
