@@ -16,6 +16,13 @@ final class PgCommand {
     @ParentCommand
     Main parent;
 
+    /** Whether {@code --format} asks for JSON rather than a table; anything else is a user error. */
+    static boolean json(String format) {
+        if (!format.equals("table") && !format.equals("json"))
+            throw new Main.UserError("--format takes table or json, not '" + format + "'", Main.USAGE);
+        return format.equals("json");
+    }
+
     @Command(name = "classify", description = "Run every instruction and CSR access in each privilege mode and classify it: "
             + "privileged, control-sensitive, behaviour-sensitive; then the verdict of Theorems 1 and 3.")
     static final class Classify implements Callable<Integer> {
@@ -30,8 +37,7 @@ final class PgCommand {
 
         @Override
         public Integer call() {
-            if (!format.equals("table") && !format.equals("json"))
-                throw new Main.UserError("--format takes table or json, not '" + format + "'", Main.USAGE);
+            boolean json = json(format);
             if (arch.equals("x86_64")) {
                 X86Classifier.Report report;
                 try {
@@ -39,13 +45,13 @@ final class PgCommand {
                 } catch (KvmUnavailableException e) {
                     throw new Main.UserError("pg classify --arch x86_64 runs probe guests on KVM: " + e.getMessage());
                 }
-                pg.parent.out.print(format.equals("json") ? X86Report.json(report) + "\n" : X86Report.table(report));
+                pg.parent.out.print(json ? X86Report.json(report) + "\n" : X86Report.table(report));
                 return 0;
             }
             if (!arch.equals("riscv64"))
                 throw new Main.UserError("--arch takes riscv64 or x86_64, not '" + arch + "'", Main.USAGE);
             PopekGoldberg.Report report = new PopekGoldberg().classify();
-            pg.parent.out.print(format.equals("json") ? PopekGoldberg.json(report) + "\n" : PopekGoldberg.table(report));
+            pg.parent.out.print(json ? PopekGoldberg.json(report) + "\n" : PopekGoldberg.table(report));
             return 0;
         }
     }
@@ -65,12 +71,11 @@ final class PgCommand {
 
         @Override
         public Integer call() {
-            if (!format.equals("table") && !format.equals("json"))
-                throw new Main.UserError("--format takes table or json, not '" + format + "'", Main.USAGE);
+            boolean json = json(format);
             if (iterations < 1 || iterations > 1_000_000_000L)
                 throw new Main.UserError("--iterations must be between 1 and 1000000000", Main.USAGE);
             PgProperties.Measured m = PgProperties.measure(iterations);
-            pg.parent.out.print(format.equals("json") ? PgProperties.json(m) + "\n" : PgProperties.table(m));
+            pg.parent.out.print(json ? PgProperties.json(m) + "\n" : PgProperties.table(m));
             return 0;
         }
     }
