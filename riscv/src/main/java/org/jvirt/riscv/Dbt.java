@@ -87,13 +87,19 @@ final class Dbt {
     long chained, dispatched, lookups, hits, invalidations, translatedInstructions, flushes;
 
 
-    /** Translations by virtual address, direct-mapped: what the interpreter checks at each jump. */
+    /** Translations by virtual address, direct-mapped: what a stop of the interpreter is checked against. */
     private final TranslatedBlock[] jumpCache = new TranslatedBlock[JUMP_CACHE];
-    /** Jumps seen by the interpreter, by target, direct-mapped (collisions only blur the heuristic). */
+    /**
+     * Jumps seen by the interpreter, by target, direct-mapped; {@link #OWNED} where the jump cache holds
+     * a translation, so that one compare tells the interpreter to stop both at hot code and at
+     * translated code (collisions only blur the heuristic).
+     */
     private final int[] heat = new int[JUMP_CACHE];
+    /** Stops at a slot owned by another address's translation: that address's own heat. */
+    private final int[] collided = new int[JUMP_CACHE];
     private static final int JUMP_CACHE = 1 << 14;
-    /** Set when the interpreter stopped at a target that just became hot: translate it. */
-    boolean hot;
+    /** Heat of a slot whose translation is in the jump cache: at least any threshold, and far from overflow. */
+    private static final int OWNED = 1 << 30;
 
     private static final class Entry {
         int count;
@@ -128,6 +134,7 @@ final class Dbt {
                 chained++;
             } else {
                 b = jumpCache[index(pc)];
+                if (b != null && b.pc == pc) heat[index(pc)] = OWNED; // counted up by every stop here
                 if (b == null || b.pc != pc || b.epoch != h.mapEpoch || !b.valid) {
                     // A translation's exit is a jump too: code reached only from translations (the code
                     // after a translated loop, an outer loop's head) must be able to become hot.
@@ -180,24 +187,40 @@ final class Dbt {
     }
 
     /**
-     * The interpreter jumped to {@code pc}: true if it should stop there, because a translation is there
-     * or the target has just become hot.
+     * The interpreter jumped to {@code pc}: true if it should stop there, because a translation may be
+     * there or the target has just become hot. Without a branch of its own: inlined in the interpreter's
+     * loop, a branch that was never taken would be compiled as a trap, and the first hot target would
+     * send the whole loop back to the JIT.
      */
     boolean jumpedTo(long pc) {
         int i = index(pc);
-        TranslatedBlock b = jumpCache[i];
-        if (b != null && b.pc == pc) return true;
-        if (++heat[i] < threshold) return false;
-        heat[i] = 0;
-        hot = true;
+        int v = heat[i] + 1;
+        heat[i] = v;
+        return v >= threshold;
+    }
+
+    /** Whether the code at {@code pc}, not translated, is hot: its heat is taken, to count afresh. */
+    private boolean takeHeat(long pc) {
+        int i = index(pc);
+        int[] counts = heat[i] >= OWNED ? collided : heat;
+        if (counts == collided) counts[i]++; // jumpedTo counted the owner's slot instead
+        if (counts[i] < threshold) return false;
+        counts[i] = 0;
         return true;
+    }
+
+    /** Puts {@code b} in the jump cache: the interpreter stops at its address from now on. */
+    private void cache(TranslatedBlock b) {
+        int i = index(b.pc);
+        jumpCache[i] = b;
+        heat[i] = OWNED;
+        collided[i] = 0;
     }
 
     /** The translation to run at {@code pc}, made now if the code there is hot; null if none, or after a fetch fault. */
     private TranslatedBlock find(long pc) {
         lookups++;
-        boolean wanted = hot;
-        hot = false;
+        boolean wanted = takeHeat(pc);
         long page;
         try {
             page = h.mmu.executablePage(pc);
@@ -227,7 +250,7 @@ final class Dbt {
         if (b == null) return null;
         hits++;
         b.epoch = h.mapEpoch;
-        jumpCache[index(pc)] = b;
+        cache(b);
         return b;
     }
 
@@ -279,7 +302,7 @@ final class Dbt {
             // pc still maps where the instructions were read.
             if (job.epoch == h.mapEpoch) {
                 b.epoch = job.epoch;
-                jumpCache[index(job.vpc)] = b;
+                cache(b);
             }
         }
     }
@@ -305,7 +328,10 @@ final class Dbt {
             if (b.start < off + len && off < b.end) {
                 b.valid = false;
                 blocks.remove(i);
-                if (jumpCache[index(b.pc)] == b) jumpCache[index(b.pc)] = null;
+                if (jumpCache[index(b.pc)] == b) {
+                    jumpCache[index(b.pc)] = null;
+                    heat[index(b.pc)] = 0;
+                }
                 Entry e = entry(b.start, b.pc);
                 if (e != null) {
                     e.block = null;
@@ -326,6 +352,8 @@ final class Dbt {
         byPage.clear();
         java.util.Arrays.fill(entries, null);
         java.util.Arrays.fill(jumpCache, null);
+        java.util.Arrays.fill(heat, 0);
+        java.util.Arrays.fill(collided, 0);
         size = 0;
         live = 0;
         h.codeWrites++;
