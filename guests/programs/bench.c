@@ -7,6 +7,10 @@
 #ifndef ROUNDS
 #define ROUNDS 40
 #endif
+/* Which kernels run, a bit each: 1 CRC-32, 2 sieve, 4 matrix multiply, 8 insertion sort (bench/kernels.sh). */
+#ifndef KERNELS
+#define KERNELS 15
+#endif
 
 typedef unsigned long u64;
 typedef unsigned int u32;
@@ -35,27 +39,33 @@ int main(void) {
 
   u64 sum = 0;
   for (int r = 0; r < ROUNDS; r++) {
-    sum += crc32(buf, sizeof buf);
-    int primes = 0;
-    for (int i = 2; i < 200000; i++) sieve[i] = 1;
-    for (int i = 2; i < 200000; i++)
-      if (sieve[i]) { primes++; for (int j = 2 * i; j < 200000; j += i) sieve[j] = 0; }
-    sum += primes;
-    for (int i = 0; i < 64; i++)
-      for (int j = 0; j < 64; j++) {
-        long s = 0;
-        for (int k = 0; k < 64; k++) s += a[i][k] * b[k][j];
-        c[i][j] = s;
-      }
-    sum += (u64)c[r & 63][(r * 7) & 63];
-    for (int i = 0; i < 2048; i++) { seed = seed * 6364136223846793005ul + 1; sortbuf[i] = (u32)(seed >> 40); }
-    for (int i = 1; i < 2048; i++) {
-      u32 v = sortbuf[i];
-      int j = i - 1;
-      while (j >= 0 && sortbuf[j] > v) { sortbuf[j + 1] = sortbuf[j]; j--; }
-      sortbuf[j + 1] = v;
+    if (KERNELS & 1) sum += crc32(buf, sizeof buf);
+    if (KERNELS & 2) {
+      int primes = 0;
+      for (int i = 2; i < 200000; i++) sieve[i] = 1;
+      for (int i = 2; i < 200000; i++)
+        if (sieve[i]) { primes++; for (int j = 2 * i; j < 200000; j += i) sieve[j] = 0; }
+      sum += primes;
     }
-    sum += sortbuf[1024];
+    if (KERNELS & 4) {
+      for (int i = 0; i < 64; i++)
+        for (int j = 0; j < 64; j++) {
+          long s = 0;
+          for (int k = 0; k < 64; k++) s += a[i][k] * b[k][j];
+          c[i][j] = s;
+        }
+      sum += (u64)c[r & 63][(r * 7) & 63];
+    }
+    if (KERNELS & 8) {
+      for (int i = 0; i < 2048; i++) { seed = seed * 6364136223846793005ul + 1; sortbuf[i] = (u32)(seed >> 40); }
+      for (int i = 1; i < 2048; i++) {
+        u32 v = sortbuf[i];
+        int j = i - 1;
+        while (j >= 0 && sortbuf[j] > v) { sortbuf[j + 1] = sortbuf[j]; j--; }
+        sortbuf[j + 1] = v;
+      }
+      sum += sortbuf[1024];
+    }
   }
   htif_puts("bench checksum ");
   htif_puthex(sum);
