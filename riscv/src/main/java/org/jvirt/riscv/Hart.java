@@ -45,6 +45,9 @@ public final class Hart {
     long trapCause, trapValue;
     /** Set by instructions that change what may interrupt (CSR writes, xRET, WFI): end the chunk now. */
     boolean breakChunk;
+    /** The interpreter's page being executed (1: none), its RAM offset and decoded instructions (see step). */
+    private long fetchPage = 1, fetchOffset;
+    private Insn[] fetchCode;
     /** The hart executed WFI and waits for an interrupt. */
     boolean waiting;
     /** Instructions retired (minstret), counted as they retire. */
@@ -195,9 +198,9 @@ public final class Hart {
         long pc = this.pc;
         // The page being executed and its decoded instructions, kept across instructions. They stay
         // valid until the chunk ends, which every change of privilege, translation or code forces.
-        long page = 1;
-        Insn[] code = null;
-        long pageOffset = 0;
+        // Fields, not locals: values the loop carries across its call to an instruction's semantics
+        // are stored to the stack at every instruction; fields are only read.
+        fetchPage = 1;
         breakChunk = false;
         // Instructions retired are counted in a local; the field is brought up to date before anything
         // that may read it (the lambdas: CSR reads of instret) and when the chunk ends.
@@ -205,24 +208,26 @@ public final class Hart {
         int i = 0;
         try {
             for (; i < n && !breakChunk; i++) {
-                if ((pc & ~0xfffL) != page) {
+                if ((pc & ~0xfffL) != fetchPage) {
                     this.pc = pc;
-                    pageOffset = mmu.executablePage(pc);
-                    if (pageOffset >= 0) {
-                        code = codeCache.page(pageOffset);
-                        page = pc & ~0xfffL;
+                    long offset = mmu.executablePage(pc);
+                    if (offset >= 0) {
+                        fetchOffset = offset;
+                        fetchCode = codeCache.page(offset);
+                        fetchPage = pc & ~0xfffL;
                     } else {
-                        page = 1;
+                        fetchPage = 1;
                     }
                 }
                 Insn d;
                 int slot = (int) (pc & 0xfff) >>> 1;
-                if (page == 1 || slot == CodeCache.SLOTS - 1) {
+                if (fetchPage == 1 || slot == CodeCache.SLOTS - 1) {
                     this.pc = pc;
                     d = mmu.fetch(pc); // a device page, or the last parcel: the instruction may straddle pages
                 } else {
+                    Insn[] code = fetchCode;
                     d = code[slot];
-                    if (d == null) d = code[slot] = decoder.decode(codeCache.word(pageOffset + (pc & 0xfff)));
+                    if (d == null) d = code[slot] = decoder.decode(codeCache.word(fetchOffset + (pc & 0xfff)));
                 }
                 int op = d.op;
                 long from = pc;
