@@ -133,8 +133,9 @@ final class Dbt {
             if (b != null && b.pc == pc && b.epoch == h.mapEpoch && b.valid && b.length <= hard) {
                 chained++;
             } else {
-                b = jumpCache[index(pc)];
-                if (b != null && b.pc == pc) heat[index(pc)] = OWNED; // counted up by every stop here
+                int slot = index(pc);
+                b = jumpCache[slot];
+                if (b != null && b.pc == pc) heat[slot] = OWNED; // counted up by every stop here
                 if (b == null || b.pc != pc || b.epoch != h.mapEpoch || !b.valid) {
                     // A translation's exit is a jump too: code reached only from translations (the code
                     // after a translated loop, an outer loop's head) must be able to become hot.
@@ -202,10 +203,13 @@ final class Dbt {
     /** Whether the code at {@code pc}, not translated, is hot: its heat is taken, to count afresh. */
     private boolean takeHeat(long pc) {
         int i = index(pc);
-        int[] counts = heat[i] >= OWNED ? collided : heat;
-        if (counts == collided) counts[i]++; // jumpedTo counted the owner's slot instead
-        if (counts[i] < threshold) return false;
-        counts[i] = 0;
+        if (heat[i] >= OWNED) { // a translation owns the slot: this address's jumps are counted apart
+            if (++collided[i] < threshold) return false;
+            collided[i] = 0;
+            return true;
+        }
+        if (heat[i] < threshold) return false;
+        heat[i] = 0;
         return true;
     }
 
@@ -328,9 +332,10 @@ final class Dbt {
             if (b.start < off + len && off < b.end) {
                 b.valid = false;
                 blocks.remove(i);
-                if (jumpCache[index(b.pc)] == b) {
-                    jumpCache[index(b.pc)] = null;
-                    heat[index(b.pc)] = 0;
+                int slot = index(b.pc);
+                if (jumpCache[slot] == b) {
+                    jumpCache[slot] = null;
+                    heat[slot] = 0;
                 }
                 Entry e = entry(b.start, b.pc);
                 if (e != null) {

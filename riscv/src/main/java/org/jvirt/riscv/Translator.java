@@ -55,7 +55,7 @@ final class Translator {
     // Local variable slots of the generated run(Hart h, long budget, int depth).
     private static final int THIS = 0, HART = 1, BUDGET = 2, DEPTH = 4;
     private static final int ICOUNT = 67, MEM = 69, RTAG = 70, ROFF = 71, WTAG = 72, WOFF = 73, CTX = 74,
-            VA = 76, EXIT_PC = 78, EXIT_IDX = 80, IDX = 81, XARR = 82, TMP = 84, NEXT = 86;
+            VA = 76, EXIT_PC = 78, EXIT_IDX = 80, IDX = 81, XARR = 82, TMP = 84;
 
     private static int reg(int r) { return 5 + 2 * (r - 1); }
 
@@ -621,17 +621,15 @@ final class Translator {
             for (int r = 1; r < 32; r++) if (written[r]) c.aload(XARR).loadConstant(r).lload(reg(r)).lastore();
             c.aload(HART).aload(HART).getfield(CD_HART, "instret", CD_long).lload(ICOUNT).ladd().putfield(CD_HART, "instret", CD_long);
             c.aload(HART).lload(EXIT_PC).putfield(CD_HART, "pc", CD_long);
-            Label noLink = c.newLabel(), toDispatcher = c.newLabel();
+            Label noLink = c.newLabel();
             c.aload(HART).iload(EXIT_IDX).putfield(CD_HART, "dbtExit", CD_int);
             c.aload(HART).aload(THIS).putfield(CD_HART, "dbtLast", CD_BLOCK);
             c.iload(EXIT_IDX).iflt(noLink);
-            c.aload(THIS).getfield(CD_BLOCK, "links", CD_BLOCK.arrayType()).iload(EXIT_IDX).aaload().astore(NEXT);
             // The checks and the call live in one shared method, so that their profile is shared too:
             // in each class, a branch first seen untaken would make the JIT recompile it later.
-            c.aload(HART).aload(NEXT).lload(EXIT_PC).lload(BUDGET).lload(ICOUNT).lsub().iload(DEPTH)
+            c.aload(HART).aload(THIS).getfield(CD_BLOCK, "links", CD_BLOCK.arrayType()).iload(EXIT_IDX).aaload()
+                    .lload(EXIT_PC).lload(BUDGET).lload(ICOUNT).lsub().iload(DEPTH)
                     .invokestatic(CD_BLOCK, "chain", MTD_CHAIN).areturn();
-            c.labelBinding(toDispatcher);
-            c.aload(NEXT).areturn();
             c.labelBinding(noLink);
             c.aconst_null().areturn();
         }
