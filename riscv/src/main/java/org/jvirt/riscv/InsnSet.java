@@ -24,28 +24,22 @@ public final class InsnSet {
         }
     }
 
-    private final String extension;
     private final Insn.Exec switchExecutor;
     /** See {@link Insn#callable}: true for the sets whose every instruction qualifies. */
     private final boolean callable;
     private final List<Def> defs = new ArrayList<>();
 
-    InsnSet(String extension) {
-        this(extension, null, false);
-    }
-
     /** A set whose instructions are all {@link Insn#callable} from translations, or none of them. */
-    InsnSet(String extension, boolean callable) {
-        this(extension, null, callable);
+    InsnSet(boolean callable) {
+        this(null, callable);
     }
 
     /** A set whose operations are numbered and performed by {@code switchExecutor}. */
-    InsnSet(String extension, Insn.Exec switchExecutor) {
-        this(extension, switchExecutor, false);
+    InsnSet(Insn.Exec switchExecutor) {
+        this(switchExecutor, false);
     }
 
-    private InsnSet(String extension, Insn.Exec switchExecutor, boolean callable) {
-        this.extension = extension;
+    private InsnSet(Insn.Exec switchExecutor, boolean callable) {
         this.switchExecutor = switchExecutor;
         this.callable = callable;
     }

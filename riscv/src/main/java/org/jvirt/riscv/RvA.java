@@ -44,7 +44,7 @@ final class RvA {
 
     private static long w(long v) { return (int) v; }
 
-    static final InsnSet SET = new InsnSet("A", true)
+    static final InsnSet SET = new InsnSet(true)
         .add("lr.w",      "00010 .. 00000 ..... 010 ..... 0101111", R, (h, d, pc) -> lr(h, d, pc, 4))
         .add("sc.w",      "00011 .. ..... ..... 010 ..... 0101111", R, (h, d, pc) -> sc(h, d, pc, 4))
         .add("amoswap.w", "00001 .. ..... ..... 010 ..... 0101111", R, (h, d, pc) -> amo(h, d, pc, 4, (a, b) -> b))

@@ -8,7 +8,7 @@ final class RvB {
 
     private static long uw(long v) { return v & 0xffff_ffffL; }
 
-    static final InsnSet SET = new InsnSet("B", true)
+    static final InsnSet SET = new InsnSet(true)
         // Zba
         .add("add.uw",    "0000100 ..... ..... 000 ..... 0111011", R, (h, d, pc) -> { h.x[d.rd] = h.x[d.rs2] + uw(h.x[d.rs1]); return pc + d.len; })
         .add("sh1add",    "0010000 ..... ..... 010 ..... 0110011", R, (h, d, pc) -> { h.x[d.rd] = h.x[d.rs2] + (h.x[d.rs1] << 1); return pc + d.len; })

@@ -18,7 +18,7 @@ final class RvD {
         return pc + d.len;
     }
 
-    static final InsnSet SET = new InsnSet("D", true)
+    static final InsnSet SET = new InsnSet(true)
         .addF("fld", "............ ..... 011 ..... 0000111", I, (h, d, pc) -> {
             h.requireFp(d);
             return setD(h, d, pc, h.mmu.load64(h.x[d.rs1] + d.imm));

@@ -34,7 +34,7 @@ final class RvF {
         return pc + d.len;
     }
 
-    static final InsnSet SET = new InsnSet("F", true)
+    static final InsnSet SET = new InsnSet(true)
         .addF("flw", "............ ..... 010 ..... 0000111", I, (h, d, pc) -> {
             h.requireFp(d);
             return setS(h, d, pc, (int) h.mmu.load32(h.x[d.rs1] + d.imm));

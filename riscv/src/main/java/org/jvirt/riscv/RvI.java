@@ -67,7 +67,7 @@ final class RvI {
     /** One past the last operation number of this table. */
     static final int END = 52;
 
-    static final InsnSet SET = new InsnSet("I", RvI::execute)
+    static final InsnSet SET = new InsnSet(RvI::execute)
         .add("lui", "....................  ..... 0110111", U, LUI)
         .add("auipc", "....................  ..... 0010111", U, AUIPC)
         .add("jal", "....................  ..... 1101111", J, JAL)

@@ -12,7 +12,7 @@ final class RvM {
     static final int MUL = RvI.END, MULH = MUL + 1, MULHSU = MUL + 2, MULHU = MUL + 3, DIV = MUL + 4, DIVU = MUL + 5,
             REM = MUL + 6, REMU = MUL + 7, MULW = MUL + 8, DIVW = MUL + 9, DIVUW = MUL + 10, REMW = MUL + 11, REMUW = MUL + 12;
 
-    static final InsnSet SET = new InsnSet("M", RvM::execute)
+    static final InsnSet SET = new InsnSet(RvM::execute)
         .add("mul",    "0000001 ..... ..... 000 ..... 0110011", R, MUL)
         .add("mulh",   "0000001 ..... ..... 001 ..... 0110011", R, MULH)
         .add("mulhsu", "0000001 ..... ..... 010 ..... 0110011", R, MULHSU)

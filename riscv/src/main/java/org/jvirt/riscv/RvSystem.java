@@ -33,7 +33,7 @@ final class RvSystem {
         return pc + d.len;
     }
 
-    static final InsnSet SET = new InsnSet("system")
+    static final InsnSet SET = new InsnSet(false)
         .add("ecall",      "000000000000 00000 000 00000 1110011", I, (h, d, pc) -> h.ecall(d, pc))
         .add("ebreak",     "000000000001 00000 000 00000 1110011", I, (h, d, pc) -> h.ebreak(pc))
         .add("sret",       "0001000 00010 00000 000 00000 1110011", R, (h, d, pc) -> h.sret(d))
