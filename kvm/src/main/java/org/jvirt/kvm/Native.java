@@ -1,11 +1,16 @@
 package org.jvirt.kvm;
 
-import java.lang.foreign.AddressLayout;
+import static org.jvirt.machine.Libc.INT;
+import static org.jvirt.machine.Libc.LONG;
+import static org.jvirt.machine.Libc.PTR;
+import static org.jvirt.machine.Libc.bind;
+import static org.jvirt.machine.Libc.errno;
+import static org.jvirt.machine.Libc.errnoState;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import org.jvirt.machine.Libc;
 
@@ -24,9 +29,6 @@ public final class Native {
     public static final int SIG_KICK = 40;
 
     private static final Linker.Option ERRNO = Libc.CAPTURE_ERRNO;
-    private static final AddressLayout PTR = Libc.PTR;
-    private static final ValueLayout.OfInt INT = Libc.INT;
-    private static final ValueLayout.OfLong LONG = Libc.LONG;
 
     // Binding a downcall spins classes for its shape (about 10-20 ms each at start-up), so ioctl has
     // one shape (an integer argument travels as an address, which the x86-64 ABI passes alike) and
@@ -43,18 +45,10 @@ public final class Native {
     private static final class Strerror { static final MethodHandle H = bind("strerror", FunctionDescriptor.of(PTR, INT)); }
     private static final class PthreadKill { static final MethodHandle H = bind("pthread_kill", FunctionDescriptor.of(INT, LONG, INT)); }
 
-    private static MethodHandle bind(String name, FunctionDescriptor fd, Linker.Option... options) {
-        return Libc.bind(name, fd, options);
-    }
-
-    private static int errno(MemorySegment state) {
-        return Libc.errno(state);
-    }
-
     /** Opens {@code path} read-write, close-on-exec; throws with the errno (ENOENT, EACCES...) on failure. */
     public static int open(String path) {
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment state = Libc.errnoState();
+            MemorySegment state = errnoState();
             int fd = (int) OPEN.invokeExact(state, a.allocateFrom(path), O_RDWR | O_CLOEXEC);
             if (fd < 0) throw new NativeException("open " + path, errno(state));
             return fd;
@@ -88,7 +82,7 @@ public final class Native {
     /** ioctl with a pointer argument that returns {@code -errno} instead of throwing: for KVM_RUN's EINTR and EAGAIN. */
     public static int ioctlRaw(int fd, long request, MemorySegment arg) {
         try {
-            MemorySegment state = Libc.errnoState();
+            MemorySegment state = errnoState();
             int rc = (int) IOCTL.invokeExact(state, fd, request, arg);
             return rc < 0 ? -errno(state) : rc;
         } catch (Throwable t) {
@@ -99,7 +93,7 @@ public final class Native {
     /** Maps {@code size} bytes of {@code fd} (or anonymous memory with fd -1 and MAP_ANONYMOUS). */
     public static MemorySegment mmap(long size, int prot, int flags, int fd, long offset, String what) {
         try {
-            MemorySegment state = Libc.errnoState();
+            MemorySegment state = errnoState();
             MemorySegment p = (MemorySegment) MMAP.invokeExact(state, MemorySegment.NULL, size, prot, flags, fd, offset);
             if (p.address() == -1L) throw new NativeException("mmap of " + what, errno(state));
             return p.reinterpret(size);
@@ -112,7 +106,7 @@ public final class Native {
 
     public static void munmap(MemorySegment segment) {
         try {
-            MemorySegment state = Libc.errnoState();
+            MemorySegment state = errnoState();
             int rc = (int) Munmap.H.invokeExact(state, MemorySegment.ofAddress(segment.address()), segment.byteSize());
             if (rc != 0) throw new NativeException("munmap", errno(state));
         } catch (NativeException e) {
@@ -125,7 +119,7 @@ public final class Native {
     /** pread(2) of up to {@code buf.byteSize()} bytes at {@code offset}; returns the count read. */
     public static long pread(int fd, MemorySegment buf, long offset) {
         try {
-            MemorySegment state = Libc.errnoState();
+            MemorySegment state = errnoState();
             long n = (long) Pread.H.invokeExact(state, fd, buf, buf.byteSize(), offset);
             if (n < 0) throw new NativeException("pread", errno(state));
             return n;
@@ -187,7 +181,7 @@ public final class Native {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment act = a.allocate(152, 8);
             act.set(PTR, 0, Libc.symbol("abs"));
-            MemorySegment state = Libc.errnoState();
+            MemorySegment state = errnoState();
             int rc = (int) SIGACTION.invokeExact(state, SIG_KICK, act, MemorySegment.NULL);
             if (rc != 0) throw new NativeException("sigaction", errno(state));
             kickInstalled = true;
