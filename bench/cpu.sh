@@ -37,9 +37,7 @@ steady=""
 if [ "$name" = bench ]; then
   # The same program doing ten times the work: the difference is pure steady state.
   long=$(mktemp --suffix=.elf); trap 'rm -f "$long"' EXIT
-  riscv64-unknown-elf-gcc -O2 -march=rv64gc -mabi=lp64d -mcmodel=medany -ffreestanding -fno-builtin -nostdlib \
-    -nostartfiles -Wl,--no-warn-rwx-segments -DROUNDS=400 -T guests/programs/link.ld guests/programs/crt0.S \
-    guests/programs/htif.c guests/programs/bench.c -o "$long"
+  make -s -C guests/programs variant SRC=bench.c DEFS=-DROUNDS=400 OUT="$long"
   read -r tl linsns < <(best_of dbt "$long")
   steady=$(awk "BEGIN{printf \"%.1f\", ($linsns - $insns) / ($tl - $td) / 1e6}")
   printf 'jvirt translator, steady:   %8.3f s  %8.1f MIPS (%s instructions at 10x the rounds, minus the run above)\n' "$tl" "$steady" "$linsns"

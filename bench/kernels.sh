@@ -10,7 +10,6 @@ runs=${1:-3}
 command -v qemu-system-riscv64 >/dev/null || { echo "kernels.sh: qemu-system-riscv64 is needed (Debian: qemu-system-misc)" >&2; exit 1; }
 ./jvirt --version >/dev/null # build first, outside the timings
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
-p=guests/programs
 
 # best COMMAND...: the fastest of $runs runs, in seconds (jvirt: the run time it reports)
 best() {
@@ -31,9 +30,7 @@ printf '%-8s %12s %12s %s\n' kernel translator qemu "translator speed / qemu's"
 for k in 1:crc32 2:sieve 4:matmul 8:sort; do
   bit=${k%%:*}; name=${k#*:}
   for r in 40 1000; do
-    riscv64-unknown-elf-gcc -O2 -march=rv64gc -mabi=lp64d -mcmodel=medany -ffreestanding -fno-builtin -nostdlib \
-      -nostartfiles -Wl,--no-warn-rwx-segments -DROUNDS=$r -DKERNELS="$bit" -T $p/link.ld $p/crt0.S $p/htif.c \
-      $p/bench.c -o "$work/$name-$r.elf"
+    make -s -C guests/programs variant SRC=bench.c DEFS="-DROUNDS=$r -DKERNELS=$bit" OUT="$work/$name-$r.elf"
   done
   d1=$(best ./jvirt run --engine dbt --bios none --mem 128M --kernel "$work/$name-40.elf")
   d10=$(best ./jvirt run --engine dbt --bios none --mem 128M --kernel "$work/$name-1000.elf")
