@@ -5,7 +5,8 @@
 # its steady state, from the difference between the program at ROUNDS and at 10 x ROUNDS.
 # Usage: bench/cpu.sh [runs] [program]   (default: 3 runs of guests/programs/bench; the best run of
 # each is reported, as the machine is shared; "paging" measures the TLB under Sv39 instead, "calls" the
-# transitions between translations). QEMU's steady state is measured the same way as the translator's.
+# transitions between translations, "alu" an integer loop without memory accesses, to set against
+# bench/InterpreterCeiling.java). QEMU's steady state is measured the same way as the translator's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-3}
