@@ -212,7 +212,17 @@ final class Dbt {
      * already proven hot, and interpreting it costs far more than the translated code around it.
      */
     private void exitedTo(long pc) {
-        heat[index(pc)] += EXIT_HEAT;
+        int i = index(pc);
+        if (heat[i] >= OWNED) collided[i] += EXIT_HEAT - 1; // takeHeat adds the last one
+        else heat[i] += EXIT_HEAT;
+    }
+
+    /** The interpreter fell through to {@code pc} from an instruction no translation holds: as an exit. */
+    boolean fellTo(long pc) {
+        int i = index(pc);
+        int v = heat[i] + EXIT_HEAT;
+        heat[i] = v;
+        return v >= threshold;
     }
 
     /** Whether the code at {@code pc}, not translated, is hot: its heat is taken, to count afresh. */
@@ -232,9 +242,12 @@ final class Dbt {
     /** Puts {@code b} in the jump cache: the interpreter stops at its address from now on. */
     private void cache(TranslatedBlock b) {
         int i = index(b.pc);
+        // The collisions counted were of addresses other than the owner: a new owner starts them afresh.
+        // The same one cached again (after each change of mapping epoch) must not, or the addresses
+        // that share its slot would never become hot.
+        if (jumpCache[i] != b) collided[i] = 0;
         jumpCache[i] = b;
         heat[i] = OWNED;
-        collided[i] = 0;
     }
 
     /** The translation to run at {@code pc}, made now if the code there is hot; null if none, or after a fetch fault. */

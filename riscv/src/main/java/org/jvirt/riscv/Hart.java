@@ -239,6 +239,13 @@ public final class Hart {
                         this.pc = pc;
                         return i + 1;
                     }
+                    // Code after an instruction a translation cannot hold (a CSR access, a fence.vma) is
+                    // reached by falling through, never by a jump: it is profiled here, or it would
+                    // stay interpreted (the kernel's user-memory accessors, between csrs and csrc).
+                    if (profile && !d.callable && pc - from == d.len && dbt.fellTo(pc)) {
+                        i++;
+                        break;
+                    }
                 } else if (op < RvI.END) {
                     pc = RvI.execute(this, d, pc);
                 } else {

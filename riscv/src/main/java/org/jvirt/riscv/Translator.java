@@ -115,9 +115,14 @@ final class Translator {
         long pc = vpc;
         while (ops.size() < max) {
             int slot = (int) (pc & 0xfff) >>> 1;
-            if (slot == CodeCache.SLOTS - 1) break; // may straddle pages: the interpreter's business
             Insn d = code[slot];
-            if (d == null) d = code[slot] = h.decoder.decode(h.codeCache.word(pageOffset + (pc & 0xfff)));
+            if (d == null) {
+                int word = h.codeCache.word(pageOffset + (pc & 0xfff));
+                // In the page's last parcel, a 32-bit instruction straddles pages: the interpreter's
+                // business. A compressed one (a function's ret, often) is whole.
+                if (slot == CodeCache.SLOTS - 1 && (word & 3) == 3) break;
+                d = code[slot] = h.decoder.decode(word);
+            }
             if (d.op == 0 && !d.callable) break;
             ops.add(new Op(d, pc));
             if (d.op == JAL || d.op == JALR) break;
