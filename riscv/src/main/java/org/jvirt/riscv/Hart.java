@@ -239,9 +239,9 @@ public final class Hart {
                         this.pc = pc;
                         return i + 1;
                     }
-                    // Code after an instruction a translation cannot hold (a CSR access, a fence.vma) is
+                    // Code after an instruction a translation cannot hold (a CSR access, sfence.vma) is
                     // reached by falling through, never by a jump: it is profiled here, or it would
-                    // stay interpreted (the kernel's user-memory accessors, between csrs and csrc).
+                    // stay interpreted (the kernel's sections that disable interrupts with csrrc).
                     if (profile && !d.callable && pc - from == d.len && dbt.fellTo(pc)) {
                         i++;
                         break;
