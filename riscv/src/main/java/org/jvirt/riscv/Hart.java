@@ -184,7 +184,7 @@ public final class Hart {
 
     /**
      * Interprets up to {@code n} instructions for the translator: stops after a jump to code that has a
-     * translation, or to code that has just become hot (then {@link Dbt#hot} is set).
+     * translation, or to code that has just become hot (the dispatcher then finds out which).
      */
     int interpretCold(int n) {
         return step(n, true);
