@@ -199,8 +199,13 @@ final class Dbt {
      * send the whole loop back to the JIT.
      */
     boolean jumpedTo(long pc) {
+        return heated(pc, 1);
+    }
+
+    /** Adds {@code weight} to the heat at {@code pc}; whether it reached the threshold (or a translation owns the slot). */
+    private boolean heated(long pc, int weight) {
         int i = index(pc);
-        int v = heat[i] + 1;
+        int v = heat[i] + weight;
         heat[i] = v;
         return v >= threshold;
     }
@@ -219,10 +224,7 @@ final class Dbt {
 
     /** The interpreter fell through to {@code pc} from an instruction no translation holds: as an exit. */
     boolean fellTo(long pc) {
-        int i = index(pc);
-        int v = heat[i] + EXIT_HEAT;
-        heat[i] = v;
-        return v >= threshold;
+        return heated(pc, EXIT_HEAT);
     }
 
     /** Whether the code at {@code pc}, not translated, is hot: its heat is taken, to count afresh. */
