@@ -62,4 +62,22 @@ public final class Libc {
     public static int errno(MemorySegment state) {
         return (int) ERRNO.get(state, 0L);
     }
+
+    private static final MethodHandle GETTID = bindOrNull("gettid", FunctionDescriptor.of(INT));
+    private static final MethodHandle SETPRIORITY = bindOrNull("setpriority", FunctionDescriptor.of(INT, INT, INT, INT));
+
+    /**
+     * Gives the calling thread the scheduling niceness {@code nice} (Linux, where setpriority on a
+     * thread id affects that thread alone); false where that cannot be done. Raising one's own
+     * niceness needs no privilege.
+     */
+    public static boolean niceCurrentThread(int nice) {
+        if (GETTID == null || SETPRIORITY == null) return false;
+        try {
+            int tid = (int) GETTID.invokeExact();
+            return (int) SETPRIORITY.invokeExact(0 /* PRIO_PROCESS */, tid, nice) == 0;
+        } catch (Throwable t) {
+            return false;
+        }
+    }
 }

@@ -44,9 +44,13 @@ final class Dbt {
 
     /** Translate on a background thread (see the class comment); tunable with -Djvirt.dbt.background. */
     static final boolean BACKGROUND = Boolean.parseBoolean(System.getProperty("jvirt.dbt.background", "true"));
+    static final int NICE = Integer.getInteger("jvirt.dbt.nice", 19);
     /** One thread translates for every hart: translation is rare, and the JIT needs the other cores. */
     static final ExecutorService TRANSLATOR_THREAD = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "jvirt-translator");
+        Thread t = new Thread(() -> {
+            if (NICE > 0) org.jvirt.machine.Libc.niceCurrentThread(NICE);
+            r.run();
+        }, "jvirt-translator");
         t.setDaemon(true);
         return t;
     });
