@@ -198,6 +198,25 @@ class MmuTest {
         t.assertMTrap(Cause.LOAD_PAGE_FAULT, VA, CODE);
     }
 
+    /**
+     * Atomics go through the TLB like loads and stores (kernels take every lock with them). Until an
+     * sfence.vma the spec allows either the old or the new translation of a changed PTE; the old one
+     * showing is how this test sees that the TLB served them, without a page walk each.
+     */
+    @Test
+    void atomicsUseTheTlbUntilSfenceVma() {
+        PageTables pt = sv39();
+        pt.map(VA, DATA, 0, RWAD);
+        t.x(5, VA).x(6, 1).priv(S).exec(Asm.amoaddD(7, 5, 6), Asm.lrD(8, 5));
+        pt.map(VA, DATA + 0x1000, 0, RWAD); // no sfence.vma yet
+        t.priv(S).exec(Asm.amoaddD(7, 5, 6), Asm.lrD(8, 5), Asm.scD(9, 5, 6));
+        assertEquals(0, t.x(9), "the sc after the lr succeeds");
+        assertEquals(1, t.mem64(DATA), "the second amoadd and the sc went to the page the TLB held");
+        assertEquals(0, t.mem64(DATA + 0x1000));
+        t.priv(S).exec(Asm.sfenceVma(0, 0), Asm.amoaddD(7, 5, 6));
+        assertEquals(1, t.mem64(DATA + 0x1000), "after sfence.vma the new mapping applies");
+    }
+
     /** Section 4.3.1: in a non-leaf PTE, D, A and U are reserved; 4.3.2 step 3: a reserved bit set is a page fault. */
     @ParameterizedTest(name = "pointer PTE with bit {0}")
     @ValueSource(ints = {4, 6, 7})
