@@ -167,11 +167,11 @@ final class Dbt {
             long budget = Math.min(left, hard - b.length), retired;
             if (lockstep == null) {
                 long before = h.instret;
-                next = b.run(h, budget, 0);
+                prev = b.run(h, budget, 0); // the end of the chain b started
                 retired = h.instret - before;
                 exit = h.dbtExit;
-                prev = h.dbtLast; // the end of the chain b started
-                h.dbtLast = null;
+                next = exit >= 0 ? prev.links[exit] : null;
+                h.dbtNested += h.dbtDepth;
             } else { // runs it twice, takes any trap, and leaves the interpreter's result
                 retired = lockstep.runChecked(b, budget);
                 next = prev = null;

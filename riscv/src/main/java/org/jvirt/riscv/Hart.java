@@ -59,8 +59,9 @@ public final class Hart {
     Dbt dbt;
     /** Set by translated code's exits: the link it left through, or -1. */
     int dbtExit;
-    /** The translation that exited last (the end of a chain), and the transitions made by chaining. */
-    TranslatedBlock dbtLast;
+    /** Set by the translation that ends a chain: how many translations called it (see {@link TranslatedBlock#chain}). */
+    int dbtDepth;
+    /** Transitions made by chaining, summed from {@link #dbtDepth}. */
     long dbtNested;
     /** Set by the MMU's slow paths called from translated code when the access trapped. */
     boolean dbtTrapped;

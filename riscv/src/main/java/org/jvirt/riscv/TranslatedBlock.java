@@ -6,11 +6,13 @@ package org.jvirt.riscv;
  *
  * <p>{@link #run} executes the region from its first instruction with the guest registers in JVM
  * locals, writes them back at an exit, advances {@code instret} and {@code pc}, records the exit taken
- * in {@link Hart#dbtExit} and itself in {@link Hart#dbtLast}, and then follows {@code links[exit]},
- * the translation last seen to follow that exit: it calls it at once when it is still valid for the
- * new pc and fits in the budget (chaining, up to {@link #MAX_DEPTH} deep), else returns it to the
- * dispatcher, which checks it and runs it with no lookup. A trap leaves the state of the faulting
- * instruction, sets {@link Hart#dbtTrapped} and returns null.
+ * in {@link Hart#dbtExit}, and then follows {@code links[exit]}, the translation last seen to follow
+ * that exit: it calls it at once when it is still valid for the new pc and fits in the budget
+ * (chaining, up to {@link #MAX_DEPTH} deep). The translation that exits without chaining records the
+ * depth it ran at in {@link Hart#dbtDepth} and returns itself, and every caller returns what it
+ * returned: the dispatcher gets the end of the chain, and through its {@code links[exit]} the next
+ * candidate, without a field written at each transition. A trap leaves the state of the faulting
+ * instruction, sets {@link Hart#dbtTrapped} and exits through no link.
  */
 public abstract class TranslatedBlock {
     /**
@@ -48,22 +50,24 @@ public abstract class TranslatedBlock {
     }
 
     /**
-     * Runs the region. A backward jump goes round again only while the instructions retired so far are
-     * at most {@code budget}; the caller passes what it may retire minus {@link #length}. {@code depth}
-     * is the number of translations that called this one: at {@link #MAX_DEPTH} it chains no further.
+     * Runs the region and returns the translation that exited last: this one, or the end of its chain.
+     * A backward jump goes round again only while the instructions retired so far are at most
+     * {@code budget}; the caller passes what it may retire minus {@link #length}. {@code depth} is the
+     * number of translations that called this one: at {@link #MAX_DEPTH} it chains no further.
      */
     public abstract TranslatedBlock run(Hart h, long budget, int depth);
 
     /**
-     * Called by a translation at {@code depth} that exits to {@code pc} with {@code budget} left:
-     * runs {@code next}, its link for that exit, if it is still valid there and fits in the budget,
-     * and returns what that run returns; else returns {@code next} for the dispatcher.
+     * Called by {@code self}, a translation at {@code depth} that exits to {@code pc} with {@code budget}
+     * left: runs {@code next}, its link for that exit, if it is still valid there and fits in the budget,
+     * and returns what that run returns; else records the depth and returns {@code self}.
      */
-    public static TranslatedBlock chain(Hart h, TranslatedBlock next, long pc, long budget, int depth) {
-        if (next == null || depth >= MAX_DEPTH) return next;
-        long rest = budget - next.length;
-        if (rest < 0 || next.pc != pc || next.epoch != h.mapEpoch || !next.valid) return next;
-        h.dbtNested++;
-        return next.run(h, rest, depth + 1);
+    public static TranslatedBlock chain(Hart h, TranslatedBlock self, TranslatedBlock next, long pc, long budget, int depth) {
+        if (next != null && depth < MAX_DEPTH) {
+            long rest = budget - next.length;
+            if (rest >= 0 && next.pc == pc && next.epoch == h.mapEpoch && next.valid) return next.run(h, rest, depth + 1);
+        }
+        h.dbtDepth = depth;
+        return self;
     }
 }

@@ -48,7 +48,7 @@ final class Translator {
     private static final ClassDesc CD_INSN = ClassDesc.of("org.jvirt.riscv.Insn");
     private static final ClassDesc CD_GENERATED = ClassDesc.of("org.jvirt.riscv.Translated");
     private static final MethodTypeDesc MTD_RUN = MethodTypeDesc.of(CD_BLOCK, CD_HART, CD_long, CD_int);
-    private static final MethodTypeDesc MTD_CHAIN = MethodTypeDesc.of(CD_BLOCK, CD_HART, CD_BLOCK, CD_long, CD_long, CD_int);
+    private static final MethodTypeDesc MTD_CHAIN = MethodTypeDesc.of(CD_BLOCK, CD_HART, CD_BLOCK, CD_BLOCK, CD_long, CD_long, CD_int);
     private static final MethodTypeDesc MTD_EXEC = MethodTypeDesc.of(CD_int, CD_INSN, CD_long);
     private static final MethodTypeDesc MTD_INIT = MethodTypeDesc.of(CD_void, CD_long, CD_long, CD_long, CD_int, CD_int);
 
@@ -628,15 +628,15 @@ final class Translator {
             c.aload(HART).lload(EXIT_PC).putfield(CD_HART, "pc", CD_long);
             Label noLink = c.newLabel();
             c.aload(HART).iload(EXIT_IDX).putfield(CD_HART, "dbtExit", CD_int);
-            c.aload(HART).aload(THIS).putfield(CD_HART, "dbtLast", CD_BLOCK);
             c.iload(EXIT_IDX).iflt(noLink);
             // The checks and the call live in one shared method, so that their profile is shared too:
             // in each class, a branch first seen untaken would make the JIT recompile it later.
-            c.aload(HART).aload(THIS).getfield(CD_BLOCK, "links", CD_BLOCK.arrayType()).iload(EXIT_IDX).aaload()
+            c.aload(HART).aload(THIS).aload(THIS).getfield(CD_BLOCK, "links", CD_BLOCK.arrayType()).iload(EXIT_IDX).aaload()
                     .lload(EXIT_PC).lload(BUDGET).lload(ICOUNT).lsub().iload(DEPTH)
                     .invokestatic(CD_BLOCK, "chain", MTD_CHAIN).areturn();
             c.labelBinding(noLink);
-            c.aconst_null().areturn();
+            c.aload(HART).iload(DEPTH).putfield(CD_HART, "dbtDepth", CD_int);
+            c.aload(THIS).areturn();
         }
     }
 }
