@@ -13,16 +13,17 @@ import org.jvirt.machine.GuestMemory;
  * <p>The TLB is direct-mapped, one array per access kind (read, write, execute), so that an entry
  * encodes its permission by where it is: an entry in the write TLB was filled by a store, so its PTE
  * already has D set and PMP already allowed writes. Each tag is the virtual page number plus the
- * privilege it was filled for in the low bits, so changing privilege needs no flush; a tag with
- * {@link #MMIO} set marks a page that is not RAM. For a RAM page the entry holds the offset that turns
- * a virtual address into an offset in the RAM segment, so a hit costs one compare and one access.
+ * privilege it was filled for in the low bits, so changing privilege needs no flush. For a RAM page
+ * the entry holds the offset that turns a virtual address into an offset in the RAM segment, so a hit
+ * costs one compare and one access. An entry's tag and offset sit side by side (tag at {@code 2i},
+ * offset at {@code 2i + 1}), so a hit reads one cache line and one array.
  */
 public final class Mmu {
     static final int READ = 0, WRITE = 1, EXEC = 2;
     /** TLB entries per access kind (a power of two); settable for measurement with -Djvirt.tlb.entries. */
     static final int SIZE = Integer.highestOneBit(Math.max(16, Integer.getInteger("jvirt.tlb.entries", 1024)));
     private static final long PAGE_MASK = ~0xfffL;
-    private static final long MMIO = 8, INVALID = -1;
+    private static final long INVALID = -1;
 
     private static final long PTE_V = 1, PTE_R = 2, PTE_W = 4, PTE_X = 8, PTE_U = 16, PTE_A = 64, PTE_D = 128;
     private static final long PTE_RESERVED = 0xffc0_0000_0000_0000L; // N, PBMT and reserved bits: unimplemented
@@ -34,11 +35,10 @@ public final class Mmu {
     private final Bus bus;
     private final GuestMemory ram;
     final MemorySegment mem;
-    private final long[][] tag = new long[3][SIZE];
-    private final long[][] off = new long[3][SIZE];
-    /** The read and write rows of tag and off, for the fast paths (one load fewer per access). */
-    final long[] readTag = tag[READ], readOff = off[READ], writeTag = tag[WRITE], writeOff = off[WRITE],
-            execTag = tag[EXEC], execOff = off[EXEC];
+    /** Per access kind, {@link #SIZE} entries of two longs: tag, then offset. */
+    private final long[][] tlb = new long[3][2 * SIZE];
+    /** The rows of tlb, for the fast paths (one load fewer per access). */
+    final long[] read = tlb[READ], write = tlb[WRITE], exec = tlb[EXEC];
     private final long[] scratch = new long[1];
 
     /** Whether some TLB entry was filled from a megapage or larger leaf since the last full flush. */
@@ -67,7 +67,7 @@ public final class Mmu {
 
     /** sfence.vma, satp and PMP writes: forget every translation. */
     public void flush() {
-        for (long[] t : tag) java.util.Arrays.fill(t, INVALID);
+        for (long[] t : tlb) java.util.Arrays.fill(t, INVALID); // offsets too: they are never read without their tag
         superpages = false;
         mappingChanged();
     }
@@ -87,10 +87,15 @@ public final class Mmu {
             flush();
             return;
         }
-        int i = (int) (va >>> 12) & (SIZE - 1);
+        int i = slot(va);
         long vpage = va & PAGE_MASK;
-        for (long[] t : tag) if ((t[i] & PAGE_MASK) == vpage) t[i] = INVALID;
+        for (long[] t : tlb) if ((t[i] & PAGE_MASK) == vpage) t[i] = INVALID;
         mappingChanged();
+    }
+
+    /** The index of the tag of {@code va}'s entry in a row of the TLB; its offset follows it. */
+    static int slot(long va) {
+        return (int) (va >>> 11) & (2 * SIZE - 2);
     }
 
     /** Privilege or mstatus.MPRV/MPP changed: select the tags of the new context. */
@@ -118,14 +123,14 @@ public final class Mmu {
      * segment of its page, or -1 when the page is not RAM and must be fetched through the bus.
      */
     long executablePage(long pc) {
-        int i = (int) (pc >>> 12) & (SIZE - 1);
-        if (execTag[i] != ((pc & PAGE_MASK) | fetchCtx)) {
+        int i = slot(pc);
+        if (exec[i] != ((pc & PAGE_MASK) | fetchCtx)) {
             misses++;
             long pa = translate(pc, 2, EXEC);
             if (!ram.contains(pa & PAGE_MASK, 4096)) return -1;
-            if (execTag[i] != ((pc & PAGE_MASK) | fetchCtx)) return -1; // not cacheable (PMP): fetch each time
+            if (exec[i] != ((pc & PAGE_MASK) | fetchCtx)) return -1; // not cacheable (PMP): fetch each time
         }
-        return (pc & PAGE_MASK) + execOff[i];
+        return (pc & PAGE_MASK) + exec[i + 1];
     }
 
     /** Fetches and decodes the instruction at {@code pc} without the code cache (MMIO, page-straddling). */
@@ -135,9 +140,9 @@ public final class Mmu {
 
     /** The page at {@code pa} became a code page: stores to it must take the slow path from now on. */
     void dropWriteMappings(long pa) {
-        long[] t = tag[WRITE], o = off[WRITE];
-        for (int i = 0; i < SIZE; i++) {
-            if (t[i] != INVALID && (t[i] & PAGE_MASK) + o[i] + ram.base() == pa) t[i] = INVALID;
+        long[] t = write;
+        for (int i = 0; i < t.length; i += 2) {
+            if (t[i] != INVALID && (t[i] & PAGE_MASK) + t[i + 1] + ram.base() == pa) t[i] = INVALID;
         }
     }
 
@@ -163,9 +168,10 @@ public final class Mmu {
     /** Loads {@code size} bytes zero-extended; misaligned accesses are done, not trapped. */
     private long loadFast(long va, int size) {
         accesses++;
-        int i = (int) (va >>> 12) & (SIZE - 1);
-        if (readTag[i] == ((va & PAGE_MASK) | dataCtx) && (va & 0xfff) <= 0x1000 - size) {
-            long o = va + readOff[i];
+        int i = slot(va);
+        long[] t = read;
+        if (t[i] == ((va & PAGE_MASK) | dataCtx) && (va & 0xfff) <= 0x1000 - size) {
+            long o = va + t[i + 1];
             return switch (size) {
                 case 1 -> mem.get(ValueLayout.JAVA_BYTE, o) & 0xffL;
                 case 2 -> mem.get(GuestMemory.SHORT, o) & 0xffffL;
@@ -183,9 +189,10 @@ public final class Mmu {
 
     private void storeFast(long va, int size, long v) {
         accesses++;
-        int i = (int) (va >>> 12) & (SIZE - 1);
-        if (writeTag[i] == ((va & PAGE_MASK) | dataCtx) && (va & 0xfff) <= 0x1000 - size) {
-            long o = va + writeOff[i];
+        int i = slot(va);
+        long[] t = write;
+        if (t[i] == ((va & PAGE_MASK) | dataCtx) && (va & 0xfff) <= 0x1000 - size) {
+            long o = va + t[i + 1];
             switch (size) {
                 case 1 -> mem.set(ValueLayout.JAVA_BYTE, o, (byte) v);
                 case 2 -> mem.set(GuestMemory.SHORT, o, (short) v);
@@ -240,9 +247,9 @@ public final class Mmu {
         // decoded code and is not journaled (see fill). Kernels take locks with these: a page walk for
         // each one was 2-3% of a Linux guest's time.
         accesses++;
-        int i = (int) (va >>> 12) & (SIZE - 1);
-        long[] tags = loadOnly ? readTag : writeTag;
-        if (tags[i] == ((va & PAGE_MASK) | dataCtx)) return va + (loadOnly ? readOff : writeOff)[i];
+        int i = slot(va);
+        long[] t = loadOnly ? read : write;
+        if (t[i] == ((va & PAGE_MASK) | dataCtx)) return va + t[i + 1];
         misses++;
         long pa = translate(va, size, loadOnly ? READ : WRITE);
         if (!ram.contains(pa, size)) throw h.raise(loadOnly ? Cause.LOAD_ACCESS : Cause.STORE_ACCESS, va);
@@ -298,13 +305,13 @@ public final class Mmu {
     }
 
     private void fill(int access, long va, long page, int priv) {
-        int i = (int) (va >>> 12) & (SIZE - 1);
+        int i = slot(va);
         long vpage = va & PAGE_MASK;
         if (ram.contains(page, 4096) && !(access == WRITE && (journaling || bus.isWatchedPage(page) || code.isCode(page)))) {
-            tag[access][i] = vpage | (priv + 1);
-            off[access][i] = page - ram.base() - vpage;
+            tlb[access][i] = vpage | (priv + 1);
+            tlb[access][i + 1] = page - ram.base() - vpage;
         } else {
-            tag[access][i] = INVALID; // devices are reached through the bus every time
+            tlb[access][i] = INVALID; // devices are reached through the bus every time
         }
     }
 

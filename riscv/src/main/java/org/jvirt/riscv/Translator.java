@@ -54,7 +54,7 @@ final class Translator {
 
     // Local variable slots of the generated run(Hart h, long budget, int depth).
     private static final int THIS = 0, HART = 1, BUDGET = 2, DEPTH = 4;
-    private static final int ICOUNT = 67, MEM = 69, RTAG = 70, ROFF = 71, WTAG = 72, WOFF = 73, CTX = 74,
+    private static final int ICOUNT = 67, MEM = 69, RTLB = 70, WTLB = 71, CTX = 74,
             VA = 76, EXIT_PC = 78, EXIT_IDX = 80, IDX = 81, XARR = 82, TMP = 84;
 
     private static int reg(int r) { return 5 + 2 * (r - 1); }
@@ -67,12 +67,12 @@ final class Translator {
      * must otherwise redo after every store, as a store to guest memory may alias any field.
      */
     private final List<Object> classData;
-    private static final int CD_MEM = 0, CD_RTAG = 1, CD_ROFF = 2, CD_WTAG = 3, CD_WOFF = 4;
+    private static final int CD_MEM = 0, CD_RTLB = 1, CD_WTLB = 2;
     /** The types of {@link #classData}'s entries, in its order. */
-    private static final List<ClassDesc> CLASS_DATA_TYPES = List.of(CD_SEGMENT, CD_LONGS, CD_LONGS, CD_LONGS, CD_LONGS);
+    private static final List<ClassDesc> CLASS_DATA_TYPES = List.of(CD_SEGMENT, CD_LONGS, CD_LONGS);
 
     Translator(Mmu mmu) {
-        classData = List.of(mmu.mem, mmu.readTag, mmu.readOff, mmu.writeTag, mmu.writeOff);
+        classData = List.of(mmu.mem, mmu.read, mmu.write);
     }
 
     private static final ClassDesc CD_LIST = ClassDesc.of("java.util.List");
@@ -248,10 +248,8 @@ final class Translator {
             c.lconst_0().lstore(ICOUNT);
             if (memory) {
                 c.getstatic(CD_GENERATED, constantName(CD_MEM), CD_SEGMENT).astore(MEM);
-                c.getstatic(CD_GENERATED, constantName(CD_RTAG), CD_LONGS).astore(RTAG);
-                c.getstatic(CD_GENERATED, constantName(CD_ROFF), CD_LONGS).astore(ROFF);
-                c.getstatic(CD_GENERATED, constantName(CD_WTAG), CD_LONGS).astore(WTAG);
-                c.getstatic(CD_GENERATED, constantName(CD_WOFF), CD_LONGS).astore(WOFF);
+                c.getstatic(CD_GENERATED, constantName(CD_RTLB), CD_LONGS).astore(RTLB);
+                c.getstatic(CD_GENERATED, constantName(CD_WTLB), CD_LONGS).astore(WTLB);
                 c.aload(HART).getfield(CD_HART, "mmu", CD_MMU).getfield(CD_MMU, "dataCtx", CD_long).lstore(CTX);
             }
             boolean fallsOff = true;
@@ -499,13 +497,13 @@ final class Translator {
         }
 
         /** Computes rs1 + imm into VA and the TLB index into IDX, then jumps to {@code slow} on a miss. */
-        void tlbLookup(Insn d, int size, int tag, Label slow) {
+        void tlbLookup(Insn d, int size, int tlb, Label slow) {
             read(d.rs1);
             c.loadConstant(d.imm).ladd().lstore(VA);
-            c.lload(VA).loadConstant(12).lushr().l2i().loadConstant(Mmu.SIZE - 1).iand().istore(IDX);
+            c.lload(VA).loadConstant(11).lushr().l2i().loadConstant(2 * Mmu.SIZE - 2).iand().istore(IDX); // Mmu.slot
             // The tag is compared with the page of the access's last byte: an access that crosses into the
             // next page misses, as it must (the entry is for the first page only), at no extra cost.
-            c.aload(tag).iload(IDX).laload();
+            c.aload(tlb).iload(IDX).laload();
             c.lload(VA);
             if (size > 1) c.loadConstant((long) size - 1).ladd();
             c.loadConstant(~0xfffL).land().lload(CTX).lor();
@@ -545,10 +543,10 @@ final class Translator {
         }
 
         /** After a TLB hit: pushes the RAM segment, the layout of the access and its offset in the segment. */
-        void hostAccess(int size, int offsets) {
+        void hostAccess(int size, int tlb) {
             c.aload(MEM);
             layout(size);
-            c.lload(VA).aload(offsets).iload(IDX).laload().ladd();
+            c.lload(VA).aload(tlb).iload(IDX).iconst_1().iadd().laload().ladd();
         }
 
         /** The trap exit of the instruction being emitted: state as before it, pc at it, no link. */
@@ -565,8 +563,8 @@ final class Translator {
         void load(Insn d, long pc) {
             int size = size(d.op);
             Label slow = c.newLabel(), done = c.newLabel();
-            tlbLookup(d, size, RTAG, slow);
-            hostAccess(size, ROFF);
+            tlbLookup(d, size, RTLB, slow);
+            hostAccess(size, RTLB);
             c.invokeinterface(CD_SEGMENT, "get", MethodTypeDesc.of(valueType(size), layoutType(size), CD_long));
             switch (d.op) { // the fast path's value is sign-extended to int (long for ld)
                 case LB, LH, LW -> c.i2l();
@@ -593,8 +591,8 @@ final class Translator {
         void store(Insn d, long pc, long next) {
             int size = size(d.op);
             Label slow = c.newLabel(), done = c.newLabel();
-            tlbLookup(d, size, WTAG, slow);
-            hostAccess(size, WOFF);
+            tlbLookup(d, size, WTLB, slow);
+            hostAccess(size, WTLB);
             read(d.rs2);
             switch (size) {
                 case 1 -> c.l2i().i2b();
