@@ -218,17 +218,14 @@ public final class Hart {
                         fetchPage = pc & ~0xfffL;
                     } else {
                         fetchPage = 1;
+                        fetchCode = NO_CODE;
                     }
                 }
-                Insn d;
                 int slot = (int) (pc & 0xfff) >>> 1;
-                if (fetchPage == 1 || slot == CodeCache.SLOTS - 1) {
+                Insn d = fetchCode[slot];
+                if (d == null) { // not decoded yet; or a device page, or the last parcel, whose slots stay empty
                     this.pc = pc;
-                    d = mmu.fetch(pc); // a device page, or the last parcel: the instruction may straddle pages
-                } else {
-                    Insn[] code = fetchCode;
-                    d = code[slot];
-                    if (d == null) d = code[slot] = decoder.decode(codeCache.word(fetchOffset + (pc & 0xfff)));
+                    d = fetchUncached(pc, slot);
                 }
                 int op = d.op;
                 long from = pc;
@@ -265,6 +262,19 @@ public final class Hart {
             takeTrap(trapCause, trapValue);
         }
         return i;
+    }
+
+    /** The slots of a page whose instructions are not cached (a device's): all empty, never filled. */
+    private static final Insn[] NO_CODE = new Insn[CodeCache.SLOTS];
+
+    /**
+     * The instruction at {@code pc}, which is not in the page's decoded slots: decoded into its slot,
+     * or fetched through the MMU each time from a device page or from the page's last parcel (an
+     * instruction there may straddle two pages).
+     */
+    private Insn fetchUncached(long pc, int slot) {
+        if (fetchPage == 1 || slot == CodeCache.SLOTS - 1) return mmu.fetch(pc);
+        return fetchCode[slot] = decoder.decode(codeCache.word(fetchOffset + (pc & 0xfff)));
     }
 
     /** Executes exactly one instruction (or takes the trap it raises); for tests and lockstep checks. */
