@@ -244,8 +244,7 @@ public final class Mmu {
     long atomicOffset(long va, int size, boolean loadOnly) {
         if ((va & (size - 1)) != 0) throw h.raise(loadOnly ? Cause.LOAD_MISALIGNED : Cause.STORE_MISALIGNED, va);
         // A TLB hit needs no more checks: an entry in the write row is of a RAM page that holds no
-        // decoded code and is not journaled (see fill). Kernels take locks with these: a page walk for
-        // each one was 2-3% of a Linux guest's time.
+        // decoded code and is not journaled (see fill). Kernels take their locks with these.
         accesses++;
         int i = slot(va);
         long[] t = loadOnly ? read : write;
