@@ -46,7 +46,8 @@ final class Dbt {
     static final boolean BACKGROUND = Boolean.parseBoolean(System.getProperty("jvirt.dbt.background", "true"));
     /**
      * The translator thread's niceness (Linux): at 19 it takes a core only when the hart and the JIT's
-     * threads leave one free, which made boots 3% faster (docs/benchmarks.md); -Djvirt.dbt.nice=0 turns it off.
+     * threads leave one free, which made boots 2-4% faster (docs/benchmarks.md). On a host other
+     * processes keep busy, translations then arrive late; -Djvirt.dbt.nice=0 turns it off.
      */
     static final int NICE = Integer.getInteger("jvirt.dbt.nice", 19);
     /** One thread translates for every hart: translation is rare, and the JIT needs the other cores. */
