@@ -49,6 +49,7 @@ final class Translator {
     private static final ClassDesc CD_GENERATED = ClassDesc.of("org.jvirt.riscv.Translated");
     private static final MethodTypeDesc MTD_RUN = MethodTypeDesc.of(CD_BLOCK, CD_HART, CD_long, CD_int);
     private static final MethodTypeDesc MTD_CHAIN = MethodTypeDesc.of(CD_BLOCK, CD_HART, CD_BLOCK, CD_BLOCK, CD_long, CD_long, CD_int);
+    private static final MethodTypeDesc MTD_SLOT = MethodTypeDesc.of(CD_int, CD_long);
     private static final MethodTypeDesc MTD_EXEC = MethodTypeDesc.of(CD_int, CD_INSN, CD_long);
     private static final MethodTypeDesc MTD_INIT = MethodTypeDesc.of(CD_void, CD_long, CD_long, CD_long, CD_int, CD_int);
 
@@ -500,7 +501,7 @@ final class Translator {
         void tlbLookup(Insn d, int size, int tlb, Label slow) {
             read(d.rs1);
             c.loadConstant(d.imm).ladd().lstore(VA);
-            c.lload(VA).loadConstant(11).lushr().l2i().loadConstant(2 * Mmu.SIZE - 2).iand().istore(IDX); // Mmu.slot
+            c.lload(VA).invokestatic(CD_MMU, "slot", MTD_SLOT).istore(IDX);
             // The tag is compared with the page of the access's last byte: an access that crosses into the
             // next page misses, as it must (the entry is for the first page only), at no extra cost.
             c.aload(tlb).iload(IDX).laload();
