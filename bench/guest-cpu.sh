@@ -14,9 +14,11 @@ kernel=$(mktemp); work=$(mktemp -d); trap 'rm -rf "$kernel" "$work"' EXIT
 gunzip -c "$images/Image.gz" > "$kernel"
 ./jvirt --version >/dev/null # build first, outside the timings
 
-# Runs "$@" as a guest with its console on a fifo; prints the seconds the workload took ($n iterations).
+# measure ITERATIONS COMMAND...: runs the command as a guest with its console on a fifo; prints the
+# seconds the loop of ITERATIONS took.
 measure() {
-  local in="$work/in" out="$work/out" t0 t1
+  local n=$1 in="$work/in" out="$work/out" t0 t1
+  shift
   rm -f "$in" "$out"; mkfifo "$in"; : > "$out"
   "$@" < "$in" > "$out" 2>&1 &
   local pid=$!
@@ -32,27 +34,24 @@ measure() {
   awk "BEGIN{printf \"%.2f\n\", $t1 - $t0}"
 }
 
-ji=$(measure ./jvirt run --engine interp --kernel "$images/Image.gz" --initrd "$images/initramfs.cpio.gz")
+ji=$(measure "$n" ./jvirt run --engine interp --kernel "$images/Image.gz" --initrd "$images/initramfs.cpio.gz")
 echo "jvirt (interpreter): ${ji} s for $n iterations of a busybox shell loop"
 jvirt_dbt() { ./jvirt run --engine dbt --kernel "$images/Image.gz" --initrd "$images/initramfs.cpio.gz"; }
-j=$(measure jvirt_dbt)
+j=$(measure "$n" jvirt_dbt)
 echo "jvirt (translator, the default): ${j} s"
 awk "BEGIN{printf \"ratio interpreter/translator: %.2fx\n\", $ji / $j}"
-n1=$n; n=$((3 * n1))
-j3=$(measure jvirt_dbt)
+j3=$(measure $((3 * n)) jvirt_dbt)
 js=$(awk "BEGIN{printf \"%.2f\", ($j3 - $j) / 2}")
-echo "jvirt (translator), steady state: ${js} s per $n1 iterations (${j3} s for $n, minus the run above); warm-up $(awk "BEGIN{printf \"%.2f\", $j - $js}") s"
-n=$n1
+echo "jvirt (translator), steady state: ${js} s per $n iterations (${j3} s for $((3 * n)), minus the run above); warm-up $(awk "BEGIN{printf \"%.2f\", $j - $js}") s"
 fw=/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.bin
 if command -v qemu-system-riscv64 >/dev/null && [ -f "$fw" ]; then
   qemu() { qemu-system-riscv64 -M virt -m 256M -nographic -bios "$fw" -kernel "$kernel" \
         -initrd "$images/initramfs.cpio.gz" -append console=ttyS0; }
-  q=$(measure qemu)
+  q=$(measure "$n" qemu)
   echo "qemu-system-riscv64 -M virt (TCG): ${q} s"
   awk "BEGIN{printf \"ratio jvirt/qemu: %.2fx\n\", $j / $q}"
-  n=$((3 * n1))
-  q3=$(measure qemu)
+  q3=$(measure $((3 * n)) qemu)
   qs=$(awk "BEGIN{printf \"%.2f\", ($q3 - $q) / 2}")
-  echo "qemu, steady state: ${qs} s per $n1 iterations (${q3} s for $n)"
+  echo "qemu, steady state: ${qs} s per $n iterations (${q3} s for $((3 * n)))"
   awk "BEGIN{printf \"ratio jvirt/qemu in steady state: %.2fx\n\", $js / $qs}"
 fi
