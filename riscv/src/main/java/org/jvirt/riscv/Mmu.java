@@ -14,7 +14,7 @@ import org.jvirt.machine.GuestMemory;
  * encodes its permission by where it is: an entry in the write TLB was filled by a store, so its PTE
  * already has D set and PMP already allowed writes. Each tag is the virtual page number plus the
  * privilege it was filled for in the low bits, so changing privilege needs no flush. For a RAM page
- * the entry holds the offset that turns a virtual address into an offset in the RAM segment, so a hit
+ * the entry holds the offset that turns a virtual address into a host address (see {@link #ALL}), so a hit
  * costs one compare and one access. An entry's tag and offset sit side by side (tag at {@code 2i},
  * offset at {@code 2i + 1}), so a hit reads one cache line and one array.
  */
@@ -35,6 +35,16 @@ public final class Mmu {
     private final Bus bus;
     private final GuestMemory ram;
     final MemorySegment mem;
+    /**
+     * All of the address space, for the fast paths: a TLB entry's offset turns a virtual address into
+     * a host address, so a hit costs the JVM neither the RAM segment's bounds check nor its arena's
+     * liveness check. That is sound because an entry is only filled for a whole page inside RAM, and
+     * a hit is only taken for an access that does not cross its page; the RAM is not freed while a
+     * hart runs (see RiscvMachine.close).
+     */
+    static final MemorySegment ALL = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
+    /** Host address minus guest physical address, for any byte of RAM. */
+    private final long hostBias;
     /** Per access kind, {@link #SIZE} entries of two longs: tag, then offset. */
     private final long[][] tlb = new long[3][2 * SIZE];
     /** The rows of tlb, for the fast paths (one load fewer per access). */
@@ -59,6 +69,7 @@ public final class Mmu {
         this.bus = bus;
         this.ram = bus.ram();
         this.mem = ram.segment();
+        this.hostBias = mem.address() - ram.base();
         this.code = code;
         code.register(this);
         flush();
@@ -130,7 +141,7 @@ public final class Mmu {
             if (!ram.contains(pa & PAGE_MASK, 4096)) return -1;
             if (exec[i] != ((pc & PAGE_MASK) | fetchCtx)) return -1; // not cacheable (PMP): fetch each time
         }
-        return (pc & PAGE_MASK) + exec[i + 1];
+        return (pc & PAGE_MASK) + exec[i + 1] - mem.address();
     }
 
     /** Fetches and decodes the instruction at {@code pc} without the code cache (MMIO, page-straddling). */
@@ -142,7 +153,7 @@ public final class Mmu {
     void dropWriteMappings(long pa) {
         long[] t = write;
         for (int i = 0; i < t.length; i += 2) {
-            if (t[i] != INVALID && (t[i] & PAGE_MASK) + t[i + 1] + ram.base() == pa) t[i] = INVALID;
+            if (t[i] != INVALID && (t[i] & PAGE_MASK) + t[i + 1] - hostBias == pa) t[i] = INVALID;
         }
     }
 
@@ -173,10 +184,10 @@ public final class Mmu {
         if (t[i] == ((va & PAGE_MASK) | dataCtx) && (va & 0xfff) <= 0x1000 - size) {
             long o = va + t[i + 1];
             return switch (size) {
-                case 1 -> mem.get(ValueLayout.JAVA_BYTE, o) & 0xffL;
-                case 2 -> mem.get(GuestMemory.SHORT, o) & 0xffffL;
-                case 4 -> mem.get(GuestMemory.INT, o) & 0xffff_ffffL;
-                default -> mem.get(GuestMemory.LONG, o);
+                case 1 -> ALL.get(ValueLayout.JAVA_BYTE, o) & 0xffL;
+                case 2 -> ALL.get(GuestMemory.SHORT, o) & 0xffffL;
+                case 4 -> ALL.get(GuestMemory.INT, o) & 0xffff_ffffL;
+                default -> ALL.get(GuestMemory.LONG, o);
             };
         }
         return readSlow(va, size, READ);
@@ -194,10 +205,10 @@ public final class Mmu {
         if (t[i] == ((va & PAGE_MASK) | dataCtx) && (va & 0xfff) <= 0x1000 - size) {
             long o = va + t[i + 1];
             switch (size) {
-                case 1 -> mem.set(ValueLayout.JAVA_BYTE, o, (byte) v);
-                case 2 -> mem.set(GuestMemory.SHORT, o, (short) v);
-                case 4 -> mem.set(GuestMemory.INT, o, (int) v);
-                default -> mem.set(GuestMemory.LONG, o, v);
+                case 1 -> ALL.set(ValueLayout.JAVA_BYTE, o, (byte) v);
+                case 2 -> ALL.set(GuestMemory.SHORT, o, (short) v);
+                case 4 -> ALL.set(GuestMemory.INT, o, (int) v);
+                default -> ALL.set(GuestMemory.LONG, o, v);
             }
             return;
         }
@@ -235,13 +246,38 @@ public final class Mmu {
         code.written(pa, size);
     }
 
+    /**
+     * The access of translated code after a TLB hit, sign-extended. A call rather than the access
+     * itself in each translation: C1 does not inline a method this size, so a translation's first
+     * compilation is not a copy of the JDK's whole memory-access path per access (it was most of C1's
+     * code and time); C2 inlines it where it is hot, and the size, a constant there, folds the switch.
+     */
+    static long hostRead(long address, int size) {
+        return switch (size) {
+            case 1 -> ALL.get(ValueLayout.JAVA_BYTE, address);
+            case 2 -> ALL.get(GuestMemory.SHORT, address);
+            case 4 -> ALL.get(GuestMemory.INT, address);
+            default -> ALL.get(GuestMemory.LONG, address);
+        };
+    }
+
+    /** The store of translated code after a TLB hit (see {@link #hostRead}). */
+    static void hostWrite(long address, int size, long v) {
+        switch (size) {
+            case 1 -> ALL.set(ValueLayout.JAVA_BYTE, address, (byte) v);
+            case 2 -> ALL.set(GuestMemory.SHORT, address, (short) v);
+            case 4 -> ALL.set(GuestMemory.INT, address, (int) v);
+            default -> ALL.set(GuestMemory.LONG, address, v);
+        }
+    }
+
     long ramRead(long pa, int size) { return ram.read(pa, size); }
     void ramWrite(long pa, int size, long v) { ram.write(pa, size, v); }
 
     // ---- atomics -------------------------------------------------------------------------------------
 
-    /** The RAM offset of an aligned atomic access, or a trap: misaligned, or not in RAM. */
-    long atomicOffset(long va, int size, boolean loadOnly) {
+    /** The host address of an aligned atomic access, or a trap: misaligned, or not in RAM. */
+    long atomicAddress(long va, int size, boolean loadOnly) {
         if ((va & (size - 1)) != 0) throw h.raise(loadOnly ? Cause.LOAD_MISALIGNED : Cause.STORE_MISALIGNED, va);
         // A TLB hit needs no more checks: an entry in the write row is of a RAM page that holds no
         // decoded code and is not journaled (see fill). Kernels take their locks with these.
@@ -256,15 +292,16 @@ public final class Mmu {
             code.written(pa, size);
             if (journal != null) journal.stores.add(new Lockstep.Store(pa, size, ram.read(pa, size)));
         }
-        return pa - ram.base();
+        return pa + hostBias;
     }
 
-    long atomicLoad(long o, int size) {
-        return size == 8 ? (long) LONG_ATOMIC.getVolatile(mem, o) : (int) INT_ATOMIC.getVolatile(mem, o);
+    long atomicLoad(long address, int size) {
+        return size == 8 ? (long) LONG_ATOMIC.getVolatile(ALL, address) : (int) INT_ATOMIC.getVolatile(ALL, address);
     }
 
-    boolean compareAndSet(long o, int size, long expect, long v) {
-        return size == 8 ? LONG_ATOMIC.compareAndSet(mem, o, expect, v) : INT_ATOMIC.compareAndSet(mem, o, (int) expect, (int) v);
+    boolean compareAndSet(long address, int size, long expect, long v) {
+        return size == 8 ? LONG_ATOMIC.compareAndSet(ALL, address, expect, v)
+                : INT_ATOMIC.compareAndSet(ALL, address, (int) expect, (int) v);
     }
 
     // ---- translation ---------------------------------------------------------------------------------
@@ -308,7 +345,7 @@ public final class Mmu {
         long vpage = va & PAGE_MASK;
         if (ram.contains(page, 4096) && !(access == WRITE && (journaling || bus.isWatchedPage(page) || code.isCode(page)))) {
             tlb[access][i] = vpage | (priv + 1);
-            tlb[access][i + 1] = page - ram.base() - vpage;
+            tlb[access][i + 1] = page + hostBias - vpage;
         } else {
             tlb[access][i] = INVALID; // devices are reached through the bus every time
         }

@@ -15,29 +15,29 @@ final class RvA {
     private RvA() { }
 
     private static long lr(Hart h, Insn d, long pc, int size) {
-        long o = h.mmu.atomicOffset(h.x[d.rs1], size, true);
-        long v = h.mmu.atomicLoad(o, size);
-        h.reservation = o;
+        long a = h.mmu.atomicAddress(h.x[d.rs1], size, true);
+        long v = h.mmu.atomicLoad(a, size);
+        h.reservation = a;
         h.reservationValue = v;
         h.x[d.rd] = v;
         return pc + d.len;
     }
 
     private static long sc(Hart h, Insn d, long pc, int size) {
-        long o = h.mmu.atomicOffset(h.x[d.rs1], size, false);
-        boolean ok = h.reservation == o && h.mmu.compareAndSet(o, size, h.reservationValue, h.x[d.rs2]);
+        long a = h.mmu.atomicAddress(h.x[d.rs1], size, false);
+        boolean ok = h.reservation == a && h.mmu.compareAndSet(a, size, h.reservationValue, h.x[d.rs2]);
         h.reservation = -1;
         h.x[d.rd] = ok ? 0 : 1;
         return pc + d.len;
     }
 
     private static long amo(Hart h, Insn d, long pc, int size, LongBinaryOperator op) {
-        long o = h.mmu.atomicOffset(h.x[d.rs1], size, false);
+        long a = h.mmu.atomicAddress(h.x[d.rs1], size, false);
         long src = h.x[d.rs2];
         long old;
         do {
-            old = h.mmu.atomicLoad(o, size); // sign-extended for .w
-        } while (!h.mmu.compareAndSet(o, size, old, op.applyAsLong(old, src)));
+            old = h.mmu.atomicLoad(a, size); // sign-extended for .w
+        } while (!h.mmu.compareAndSet(a, size, old, op.applyAsLong(old, src)));
         h.x[d.rd] = old;
         return pc + d.len;
     }

@@ -40,9 +40,6 @@ final class Translator {
     private static final ClassDesc CD_HART = Hart.class.describeConstable().orElseThrow();
     private static final ClassDesc CD_MMU = Mmu.class.describeConstable().orElseThrow();
     private static final ClassDesc CD_BLOCK = TranslatedBlock.class.describeConstable().orElseThrow();
-    private static final ClassDesc CD_SEGMENT = ClassDesc.of("java.lang.foreign.MemorySegment");
-    private static final ClassDesc CD_VALUE_LAYOUT = ClassDesc.of("java.lang.foreign.ValueLayout");
-    private static final ClassDesc CD_GUEST_MEMORY = ClassDesc.of("org.jvirt.machine.GuestMemory");
     private static final ClassDesc CD_LONGS = CD_long.arrayType();
     private static final ClassDesc CD_MATH = ClassDesc.of("java.lang.Math");
     private static final ClassDesc CD_INSN = ClassDesc.of("org.jvirt.riscv.Insn");
@@ -50,30 +47,32 @@ final class Translator {
     private static final MethodTypeDesc MTD_RUN = MethodTypeDesc.of(CD_BLOCK, CD_HART, CD_long, CD_int);
     private static final MethodTypeDesc MTD_CHAIN = MethodTypeDesc.of(CD_BLOCK, CD_HART, CD_BLOCK, CD_BLOCK, CD_long, CD_long, CD_int);
     private static final MethodTypeDesc MTD_SLOT = MethodTypeDesc.of(CD_int, CD_long);
+    private static final MethodTypeDesc MTD_HOST_READ = MethodTypeDesc.of(CD_long, CD_long, CD_int);
+    private static final MethodTypeDesc MTD_HOST_WRITE = MethodTypeDesc.of(CD_void, CD_long, CD_int, CD_long);
     private static final MethodTypeDesc MTD_EXEC = MethodTypeDesc.of(CD_int, CD_INSN, CD_long);
     private static final MethodTypeDesc MTD_INIT = MethodTypeDesc.of(CD_void, CD_long, CD_long, CD_long, CD_int, CD_int);
 
     // Local variable slots of the generated run(Hart h, long budget, int depth).
     private static final int THIS = 0, HART = 1, BUDGET = 2, DEPTH = 4;
-    private static final int ICOUNT = 67, MEM = 69, RTLB = 70, WTLB = 71, CTX = 74,
+    private static final int ICOUNT = 67, RTLB = 70, WTLB = 71, CTX = 74,
             VA = 76, EXIT_PC = 78, EXIT_IDX = 80, IDX = 81, XARR = 82, TMP = 84;
 
     private static int reg(int r) { return 5 + 2 * (r - 1); }
 
     private final MethodHandles.Lookup lookup = MethodHandles.lookup();
     /**
-     * What every translation of this hart reads as constants: the RAM segment and the TLB rows, handed
-     * over as class data and kept in static final fields, which HotSpot folds. Constants let it drop
-     * the segment's type, bounds-field and read-only checks and the arrays' range checks, which it
-     * must otherwise redo after every store, as a store to guest memory may alias any field.
+     * What every translation of this hart reads as constants: the TLB rows, handed over as class data
+     * and kept in static final fields, which HotSpot folds. Constants let it drop the arrays' range
+     * checks, which it must otherwise redo after every store, as a store to guest memory may alias
+     * any field.
      */
     private final List<Object> classData;
-    private static final int CD_MEM = 0, CD_RTLB = 1, CD_WTLB = 2;
+    private static final int CD_RTLB = 0, CD_WTLB = 1;
     /** The types of {@link #classData}'s entries, in its order. */
-    private static final List<ClassDesc> CLASS_DATA_TYPES = List.of(CD_SEGMENT, CD_LONGS, CD_LONGS);
+    private static final List<ClassDesc> CLASS_DATA_TYPES = List.of(CD_LONGS, CD_LONGS);
 
     Translator(Mmu mmu) {
-        classData = List.of(mmu.mem, mmu.read, mmu.write);
+        classData = List.of(mmu.read, mmu.write);
     }
 
     private static final ClassDesc CD_LIST = ClassDesc.of("java.util.List");
@@ -248,7 +247,6 @@ final class Translator {
             for (int r = 1; r < 32; r++) if (used[r]) c.aload(XARR).loadConstant(r).laload().lstore(reg(r));
             c.lconst_0().lstore(ICOUNT);
             if (memory) {
-                c.getstatic(CD_GENERATED, constantName(CD_MEM), CD_SEGMENT).astore(MEM);
                 c.getstatic(CD_GENERATED, constantName(CD_RTLB), CD_LONGS).astore(RTLB);
                 c.getstatic(CD_GENERATED, constantName(CD_WTLB), CD_LONGS).astore(WTLB);
                 c.aload(HART).getfield(CD_HART, "mmu", CD_MMU).getfield(CD_MMU, "dataCtx", CD_long).lstore(CTX);
@@ -520,34 +518,12 @@ final class Translator {
             };
         }
 
-        static ClassDesc layoutType(int size) {
-            return CD_VALUE_LAYOUT.nested(switch (size) {
-                case 1 -> "OfByte";
-                case 2 -> "OfShort";
-                case 4 -> "OfInt";
-                default -> "OfLong";
-            });
-        }
-
-        static ClassDesc valueType(int size) {
-            return switch (size) {
-                case 1 -> CD_byte;
-                case 2 -> CD_short;
-                case 4 -> CD_int;
-                default -> CD_long;
-            };
-        }
-
-        void layout(int size) {
-            if (size == 1) c.getstatic(CD_VALUE_LAYOUT, "JAVA_BYTE", layoutType(1));
-            else c.getstatic(CD_GUEST_MEMORY, size == 2 ? "SHORT" : size == 4 ? "INT" : "LONG", layoutType(size));
-        }
-
-        /** After a TLB hit: pushes the RAM segment, the layout of the access and its offset in the segment. */
+        /**
+         * After a TLB hit: pushes the host address and the size of the access, for {@link Mmu#hostRead}
+         * or {@link Mmu#hostWrite}.
+         */
         void hostAccess(int size, int tlb) {
-            c.aload(MEM);
-            layout(size);
-            c.lload(VA).aload(tlb).iload(IDX).iconst_1().iadd().laload().ladd();
+            c.lload(VA).aload(tlb).iload(IDX).iconst_1().iadd().laload().ladd().loadConstant(size);
         }
 
         /** The trap exit of the instruction being emitted: state as before it, pc at it, no link. */
@@ -566,12 +542,11 @@ final class Translator {
             Label slow = c.newLabel(), done = c.newLabel();
             tlbLookup(d, size, RTLB, slow);
             hostAccess(size, RTLB);
-            c.invokeinterface(CD_SEGMENT, "get", MethodTypeDesc.of(valueType(size), layoutType(size), CD_long));
-            switch (d.op) { // the fast path's value is sign-extended to int (long for ld)
-                case LB, LH, LW -> c.i2l();
-                case LBU -> c.loadConstant(0xff).iand().i2l();
-                case LHU -> c.loadConstant(0xffff).iand().i2l();
-                case LWU -> c.i2l().loadConstant(0xffff_ffffL).land();
+            c.invokestatic(CD_MMU, "hostRead", MTD_HOST_READ);
+            switch (d.op) { // the fast path's value is sign-extended
+                case LBU -> c.loadConstant(0xffL).land();
+                case LHU -> c.loadConstant(0xffffL).land();
+                case LWU -> c.loadConstant(0xffff_ffffL).land();
                 default -> { }
             }
             c.goto_(done);
@@ -595,13 +570,7 @@ final class Translator {
             tlbLookup(d, size, WTLB, slow);
             hostAccess(size, WTLB);
             read(d.rs2);
-            switch (size) {
-                case 1 -> c.l2i().i2b();
-                case 2 -> c.l2i().i2s();
-                case 4 -> c.l2i();
-                default -> { }
-            }
-            c.invokeinterface(CD_SEGMENT, "set", MethodTypeDesc.of(CD_void, layoutType(size), CD_long, valueType(size)));
+            c.invokestatic(CD_MMU, "hostWrite", MTD_HOST_WRITE);
             c.goto_(done);
             c.labelBinding(slow);
             c.aload(HART).lload(VA).loadConstant(size);

@@ -307,6 +307,9 @@ public final class RiscvMachine implements AutoCloseable {
 
     @Override
     public void close() {
+        // Harts reach RAM by host address (Mmu.ALL), unchecked: freeing it under a running hart would
+        // be a use after free, not an exception.
+        if (runner != null) throw new IllegalStateException("the machine is still running");
         ram.close();
     }
 }
