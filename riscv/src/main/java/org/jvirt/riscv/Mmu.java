@@ -104,10 +104,16 @@ public final class Mmu {
         mappingChanged();
     }
 
-    /** The index of the tag of {@code va}'s entry in a row of the TLB; its offset follows it. */
+    /**
+     * The index of the tag of {@code va}'s entry in a row of the TLB; its offset follows it. The
+     * translator emits the same formula from these constants, as bytecode: a call would count
+     * against the JIT's inlining budget of the translation, and large translations exhaust it.
+     */
     static int slot(long va) {
-        return (int) (va >>> 11) & (2 * SIZE - 2);
+        return (int) (va >>> SLOT_SHIFT) & SLOT_MASK;
     }
+    /** An entry is two longs, so the page number, shifted left by one, indexes its tag. */
+    static final int SLOT_SHIFT = 11, SLOT_MASK = 2 * SIZE - 2;
 
     /** Privilege or mstatus.MPRV/MPP changed: select the tags of the new context. */
     void contextChanged() {

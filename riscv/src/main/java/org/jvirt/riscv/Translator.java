@@ -46,7 +46,6 @@ final class Translator {
     private static final ClassDesc CD_GENERATED = ClassDesc.of("org.jvirt.riscv.Translated");
     private static final MethodTypeDesc MTD_RUN = MethodTypeDesc.of(CD_BLOCK, CD_HART, CD_long, CD_int);
     private static final MethodTypeDesc MTD_CHAIN = MethodTypeDesc.of(CD_BLOCK, CD_HART, CD_BLOCK, CD_BLOCK, CD_long, CD_long, CD_int);
-    private static final MethodTypeDesc MTD_SLOT = MethodTypeDesc.of(CD_int, CD_long);
     private static final MethodTypeDesc MTD_HOST_READ = MethodTypeDesc.of(CD_long, CD_long, CD_int);
     private static final MethodTypeDesc MTD_HOST_WRITE = MethodTypeDesc.of(CD_void, CD_long, CD_int, CD_long);
     private static final MethodTypeDesc MTD_EXEC = MethodTypeDesc.of(CD_int, CD_INSN, CD_long);
@@ -499,7 +498,7 @@ final class Translator {
         void tlbLookup(Insn d, int size, int tlb, Label slow) {
             read(d.rs1);
             c.loadConstant(d.imm).ladd().lstore(VA);
-            c.lload(VA).invokestatic(CD_MMU, "slot", MTD_SLOT).istore(IDX);
+            c.lload(VA).loadConstant(Mmu.SLOT_SHIFT).lushr().l2i().loadConstant(Mmu.SLOT_MASK).iand().istore(IDX); // Mmu.slot
             // The tag is compared with the page of the access's last byte: an access that crosses into the
             // next page misses, as it must (the entry is for the first page only), at no extra cost.
             c.aload(tlb).iload(IDX).laload();

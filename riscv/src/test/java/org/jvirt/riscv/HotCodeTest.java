@@ -87,4 +87,22 @@ class HotCodeTest {
         });
         assertTrue(share > 0.5, "both loops should run translated: " + share);
     }
+    @Test
+    void translatedLoadsAndStoresHitTheTlb() {
+        // The translator states the TLB's index formula itself (Mmu.slot): if it disagreed with the
+        // MMU, every access would miss and take the slow path, with the right results, only slower.
+        try (TestHart d = hart(Engine.DBT)) {
+            d.put(TestHart.CODE,
+                    lw(T0, A1, 0),                // loop
+                    addi(T0, T0, 1),
+                    sw(T0, A1, 0),
+                    sd(T0, A0, 8),
+                    jal(0, -16));
+            d.h.x[A1] = TestHart.DATA + 0x7f0;
+            d.h.x[A0] = TestHart.DATA + 0x3000; // another page, another TLB entry
+            assertEquals(BUDGET, d.h.run(BUDGET));
+            assertTrue(d.h.dbtStats().translatedInstructions() > BUDGET * 9 / 10, d.h.dbtStats().toString());
+            assertTrue(d.h.mmu().tlbMisses() < 20, "TLB misses: " + d.h.mmu().tlbMisses());
+        }
+    }
 }
