@@ -54,7 +54,7 @@ final class Translator {
     // Local variable slots of the generated run(Hart h, long budget, int depth).
     private static final int THIS = 0, HART = 1, BUDGET = 2, DEPTH = 4;
     private static final int ICOUNT = 67, RTLB = 70, WTLB = 71, CTX = 74,
-            VA = 76, EXIT_PC = 78, EXIT_IDX = 80, IDX = 81, XARR = 82, TMP = 84;
+            VA = 76, EXIT_PC = 78, EXIT_IDX = 80, IDX = 81, XARR = 82, TMP = 84, FIRST_GROUP_LOCAL = 86;
 
     private static int reg(int r) { return 5 + 2 * (r - 1); }
 
@@ -107,11 +107,14 @@ final class Translator {
     /** What a translation cost, for the statistics. */
     long translated, bytecodeBytes, nanos;
 
+    static final int MAX_ACCESSES = Integer.getInteger("jvirt.dbt.accesses", 8);
+
     /** The instructions at {@code vpc} that one region can hold: none if the first is not translatable. */
     static List<Op> scan(Hart h, long vpc, long pageOffset, int max) {
         Insn[] code = h.codeCache.page(pageOffset);
         List<Op> ops = new ArrayList<>();
         long pc = vpc;
+        int accesses = 0;
         while (ops.size() < max) {
             int slot = (int) (pc & 0xfff) >>> 1;
             Insn d = code[slot];
@@ -123,6 +126,7 @@ final class Translator {
                 d = code[slot] = h.decoder.decode(word);
             }
             if (d.op == 0 && !d.callable) break;
+            if (d.op >= LB && d.op <= SD && ++accesses > MAX_ACCESSES) break;
             ops.add(new Op(d, pc));
             if (d.op == JAL || d.op == JALR) break;
             // A branch back to the start closes a loop: what follows runs once per loop, not per
@@ -210,6 +214,9 @@ final class Translator {
         Label common;
         /** Instructions retired since the count in ICOUNT was last brought up to date. */
         int pend;
+        /** For each instruction, the {@link AccessGroup} it belongs to, or -1. */
+        final int[] group;
+        final List<AccessGroup> groups = new ArrayList<>();
 
         Region(List<Op> ops, int firstCall) {
             this.ops = ops;
@@ -229,6 +236,89 @@ final class Translator {
                 }
             }
             used[0] = false;
+            group = groupAccesses();
+        }
+
+        /**
+         * Loads (or stores) that use one base register, unchanged between them, with no jump target
+         * between them, so that one TLB check covers them all when their bytes lie in one page:
+         * {@code [rs1 + lo, rs1 + hi)}. A function's prologue stores a dozen registers relative to sp;
+         * checked once, each store is the access alone. When the range is not in one page, or its page
+         * misses, each access checks for itself as before.
+         */
+        record AccessGroup(int rs1, boolean store, int first, long lo, long hi) {
+            AccessGroup widen(long imm, int size) {
+                return new AccessGroup(rs1, store, first, Math.min(lo, imm), Math.max(hi, imm + size));
+            }
+        }
+
+        private int[] groupAccesses() {
+            int[] of = new int[ops.size()];
+            java.util.Arrays.fill(of, -1);
+            int[] open = new int[64]; // by base register and kind: the group being extended, or -1
+            java.util.Arrays.fill(open, -1);
+            int[] members = new int[ops.size()];
+            for (int i = 0; i < ops.size(); i++) {
+                Insn d = ops.get(i).d;
+                if (isTarget[i] || d.op == 0) java.util.Arrays.fill(open, -1); // a way in, or a call into the hart
+                if (d.op >= LB && d.op <= SD && d.rs1 != 0) {
+                    boolean store = d.op >= SB;
+                    int key = 2 * d.rs1 + (store ? 1 : 0);
+                    if (open[key] < 0) {
+                        open[key] = groups.size();
+                        groups.add(new AccessGroup(d.rs1, store, i, d.imm, d.imm + size(d.op)));
+                    }
+                    int g = open[key];
+                    groups.set(g, groups.get(g).widen(d.imm, size(d.op)));
+                    of[i] = g;
+                    members[g]++;
+                }
+                boolean writesRd = !isBranch(d.op) && !(d.op >= SB && d.op <= SD) && d.op != FENCE && d.op != FENCE_I;
+                if (writesRd && d.rd != 0 && d.rd < 32) open[2 * d.rd] = open[2 * d.rd + 1] = -1;
+            }
+            for (int i = 0; i < of.length; i++) {
+                int g = of[i];
+                if (g >= 0 && (members[g] < 2 || groups.get(g).hi - groups.get(g).lo > 4096)) of[i] = -1;
+            }
+            return of;
+        }
+
+        /** Locals of group {@code g}: its host offset (a long) and whether its check passed (an int). */
+        static int groupOffset(int g) { return FIRST_GROUP_LOCAL + 3 * g; }
+        static int groupOk(int g) { return FIRST_GROUP_LOCAL + 3 * g + 2; }
+
+        /**
+         * At a group's first access: whether all its bytes lie in one page that hits in the TLB, and if
+         * so the offset from guest virtual to host address for the whole group.
+         */
+        void groupCheck(int g, int tlb) {
+            AccessGroup a = groups.get(g);
+            Label miss = c.newLabel();
+            c.iconst_0().istore(groupOk(g));
+            read(a.rs1);
+            c.loadConstant(a.lo).ladd().lstore(VA);
+            c.lload(VA).loadConstant(Mmu.SLOT_SHIFT).lushr().l2i().loadConstant(Mmu.SLOT_MASK).iand().istore(IDX); // Mmu.slot
+            c.aload(tlb).iload(IDX).laload(); // compared with the page of the last byte, as in tlbLookup
+            c.lload(VA).loadConstant(a.hi - a.lo - 1).ladd().loadConstant(~0xfffL).land().lload(CTX).lor();
+            c.lcmp().ifne(miss);
+            c.aload(tlb).iload(IDX).iconst_1().iadd().laload().lstore(groupOffset(g));
+            c.iconst_1().istore(groupOk(g));
+            c.labelBinding(miss);
+        }
+
+        /**
+         * For an access of a group whose check passed: pushes its host address and size and returns the
+         * label of the individually checked access, or null when the access is in no group.
+         */
+        Label groupAccess(int i, Insn d, int tlb) {
+            int g = group[i];
+            if (g < 0) return null;
+            if (groups.get(g).first == i) groupCheck(g, tlb);
+            Label checked = c.newLabel();
+            c.iload(groupOk(g)).ifeq(checked);
+            read(d.rs1);
+            c.loadConstant(d.imm).ladd().lload(groupOffset(g)).ladd().loadConstant(size(d.op));
+            return checked;
         }
 
         static boolean isBranch(int op) { return op >= BEQ && op <= BGEU; }
@@ -245,6 +335,9 @@ final class Translator {
             c.aload(HART).getfield(CD_HART, "x", CD_LONGS).astore(XARR);
             for (int r = 1; r < 32; r++) if (used[r]) c.aload(XARR).loadConstant(r).laload().lstore(reg(r));
             c.lconst_0().lstore(ICOUNT);
+            // A group's locals are set at entry too: whatever path reaches one of its accesses, the
+            // verifier finds them set, and a group whose check did not run is one that did not pass.
+            for (int g = 0; g < groups.size(); g++) c.iconst_0().istore(groupOk(g)).lconst_0().lstore(groupOffset(g));
             if (memory) {
                 c.getstatic(CD_GENERATED, constantName(CD_RTLB), CD_LONGS).astore(RTLB);
                 c.getstatic(CD_GENERATED, constantName(CD_WTLB), CD_LONGS).astore(WTLB);
@@ -314,8 +407,8 @@ final class Translator {
                     return false;
                 }
                 case BEQ, BNE, BLT, BGE, BLTU, BGEU -> branch(i, d, pc);
-                case LB, LH, LW, LD, LBU, LHU, LWU -> load(d, pc);
-                case SB, SH, SW, SD -> store(d, pc, next);
+                case LB, LH, LW, LD, LBU, LHU, LWU -> load(i, d, pc);
+                case SB, SH, SW, SD -> store(i, d, pc, next);
                 case ADDI -> { read(d.rs1); c.loadConstant(d.imm).ladd(); write(d.rd); }
                 case SLTI -> { read(d.rs1); c.loadConstant(d.imm); compareToBit(false); write(d.rd); }
                 case SLTIU -> { read(d.rs1); c.loadConstant(d.imm); compareToBit(true); write(d.rd); }
@@ -536,18 +629,18 @@ final class Translator {
             return l;
         }
 
-        void load(Insn d, long pc) {
+        void load(int i, Insn d, long pc) {
             int size = size(d.op);
             Label slow = c.newLabel(), done = c.newLabel();
+            Label checked = groupAccess(i, d, RTLB);
+            if (checked != null) {
+                hostRead(d);
+                c.goto_(done);
+                c.labelBinding(checked);
+            }
             tlbLookup(d, size, RTLB, slow);
             hostAccess(size, RTLB);
-            c.invokestatic(CD_MMU, "hostRead", MTD_HOST_READ);
-            switch (d.op) { // the fast path's value is sign-extended
-                case LBU -> c.loadConstant(0xffL).land();
-                case LHU -> c.loadConstant(0xffffL).land();
-                case LWU -> c.loadConstant(0xffff_ffffL).land();
-                default -> { }
-            }
+            hostRead(d);
             c.goto_(done);
             c.labelBinding(slow);
             c.aload(HART).lload(VA).loadConstant(size).invokevirtual(CD_HART, "dbtLoad", MethodTypeDesc.of(CD_long, CD_long, CD_int)).lstore(TMP);
@@ -563,9 +656,27 @@ final class Translator {
             write(d.rd);
         }
 
-        void store(Insn d, long pc, long next) {
+        /** Host address and size on the stack: pushes the value loaded, extended as {@code d} says. */
+        void hostRead(Insn d) {
+            c.invokestatic(CD_MMU, "hostRead", MTD_HOST_READ);
+            switch (d.op) { // sign-extended by hostRead
+                case LBU -> c.loadConstant(0xffL).land();
+                case LHU -> c.loadConstant(0xffffL).land();
+                case LWU -> c.loadConstant(0xffff_ffffL).land();
+                default -> { }
+            }
+        }
+
+        void store(int i, Insn d, long pc, long next) {
             int size = size(d.op);
             Label slow = c.newLabel(), done = c.newLabel();
+            Label checked = groupAccess(i, d, WTLB);
+            if (checked != null) {
+                read(d.rs2);
+                c.invokestatic(CD_MMU, "hostWrite", MTD_HOST_WRITE);
+                c.goto_(done);
+                c.labelBinding(checked);
+            }
             tlbLookup(d, size, WTLB, slow);
             hostAccess(size, WTLB);
             read(d.rs2);
