@@ -54,7 +54,7 @@ final class Translator {
     // Local variable slots of the generated run(Hart h, long budget, int depth).
     private static final int THIS = 0, HART = 1, BUDGET = 2, DEPTH = 4;
     private static final int ICOUNT = 67, RTLB = 70, WTLB = 71, CTX = 74,
-            VA = 76, EXIT_PC = 78, EXIT_IDX = 80, IDX = 81, XARR = 82, TMP = 84, FIRST_GROUP_LOCAL = 86;
+            VA = 76, EXIT_PC = 78, EXIT_IDX = 80, IDX = 81, XARR = 82, TMP = 84, LEFT = 86, FIRST_GROUP_LOCAL = 87;
 
     private static int reg(int r) { return 5 + 2 * (r - 1); }
 
@@ -335,6 +335,8 @@ final class Translator {
             c.aload(HART).getfield(CD_HART, "x", CD_LONGS).astore(XARR);
             for (int r = 1; r < 32; r++) if (used[r]) c.aload(XARR).loadConstant(r).laload().lstore(reg(r));
             c.lconst_0().lstore(ICOUNT);
+            c.lload(BUDGET).loadConstant((long) Integer.MAX_VALUE).invokestatic(CD_MATH, "min", MethodTypeDesc.of(CD_long, CD_long, CD_long))
+                    .l2i().istore(LEFT); // a budget past 2^31 only ends a loop early, at an exit that is taken anyway
             // A group's locals are set at entry too: whatever path reaches one of its accesses, the
             // verifier finds them set, and a group whose check did not run is one that did not pass.
             for (int g = 0; g < groups.size(); g++) c.iconst_0().istore(groupOk(g)).lconst_0().lstore(groupOffset(g));
@@ -360,7 +362,10 @@ final class Translator {
         }
 
         void flush() {
-            if (pend != 0) c.lload(ICOUNT).loadConstant((long) pend).ladd().lstore(ICOUNT);
+            if (pend != 0) {
+                c.lload(ICOUNT).loadConstant((long) pend).ladd().lstore(ICOUNT);
+                c.iinc(LEFT, -pend);
+            }
             pend = 0;
         }
 
@@ -561,7 +566,9 @@ final class Translator {
             }
             // A backward jump is a loop: bound it by the budget so interrupts are seen in time. The budget
             // given is what is left minus the region's length, so one more pass cannot overrun it.
-            c.lload(ICOUNT).lload(BUDGET).lcmp().ifle(labels[t]);
+            // LEFT is the budget minus ICOUNT, as an int: an lcmp would be computed into a register at
+            // every pass, for the state of the trap behind the branch, before the compare itself.
+            c.iload(LEFT).ifge(labels[t]);
             exitTo(target, exits++);
         }
 
