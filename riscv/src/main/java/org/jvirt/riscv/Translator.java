@@ -107,7 +107,12 @@ final class Translator {
     /** What a translation cost, for the statistics. */
     long translated, bytecodeBytes, nanos;
 
-    static final int MAX_ACCESSES = Integer.getInteger("jvirt.dbt.accesses", 8);
+    /**
+     * Loads and stores one region may hold (-Djvirt.dbt.accesses). C2 inlines about this many into one
+     * method before its inlining budget (the method's bytecode plus ~760 bytes per access) runs out;
+     * each access past it is a call that spills the guest registers held in machine registers.
+     */
+    static final int MAX_ACCESSES = Math.max(1, Integer.getInteger("jvirt.dbt.accesses", 8));
 
     /** The instructions at {@code vpc} that one region can hold: none if the first is not translatable. */
     static List<Op> scan(Hart h, long vpc, long pageOffset, int max) {
