@@ -257,6 +257,8 @@ public final class Mmu {
      * itself in each translation: C1 does not inline a method this size, so a translation's first
      * compilation is not a copy of the JDK's whole memory-access path per access (it was most of C1's
      * code and time); C2 inlines it where it is hot, and the size, a constant there, folds the switch.
+     * The interpreter's fast paths (load, store) keep their own switch: with them calling this method
+     * too, translated bench.c ran at 1,450 MIPS instead of 2,000 (4 alternated runs, twice).
      */
     static long hostRead(long address, int size) {
         return switch (size) {

@@ -53,7 +53,7 @@ final class Translator {
 
     // Local variable slots of the generated run(Hart h, long budget, int depth).
     private static final int THIS = 0, HART = 1, BUDGET = 2, DEPTH = 4;
-    private static final int ICOUNT = 67, RTLB = 70, WTLB = 71, CTX = 74,
+    private static final int START = 67, RTLB = 70, WTLB = 71, CTX = 74,
             VA = 76, EXIT_PC = 78, EXIT_IDX = 80, IDX = 81, XARR = 82, TMP = 84, LEFT = 86, FIRST_GROUP_LOCAL = 87;
 
     private static int reg(int r) { return 5 + 2 * (r - 1); }
@@ -217,7 +217,7 @@ final class Translator {
         int exits;
         CodeBuilder c;
         Label common;
-        /** Instructions retired since the count in ICOUNT was last brought up to date. */
+        /** Instructions retired since LEFT was last brought up to date. */
         int pend;
         /** For each instruction, the {@link AccessGroup} it belongs to, or -1. */
         final int[] group;
@@ -231,8 +231,7 @@ final class Translator {
             for (Op o : ops) {
                 Insn d = o.d;
                 if (d.op >= LB && d.op <= SD) memory = true;
-                boolean writesRd = !isBranch(d.op) && !(d.op >= SB && d.op <= SD) && d.op != FENCE && d.op != FENCE_I;
-                if (writesRd && d.rd != 0 && d.rd < 32) { written[d.rd] = true; used[d.rd] = true; }
+                if (writesRd(d)) { written[d.rd] = true; used[d.rd] = true; }
                 used[d.rs1] = true;
                 used[d.rs2] = true;
                 if (isBranch(d.op) || d.op == JAL) {
@@ -251,39 +250,38 @@ final class Translator {
          * checked once, each store is the access alone. When the range is not in one page, or its page
          * misses, each access checks for itself as before.
          */
-        record AccessGroup(int rs1, boolean store, int first, long lo, long hi) {
-            AccessGroup widen(long imm, int size) {
-                return new AccessGroup(rs1, store, first, Math.min(lo, imm), Math.max(hi, imm + size));
-            }
-        }
+        record AccessGroup(int rs1, int first, long lo, long hi) { }
 
+        /** Finds the groups (see {@link AccessGroup}) and returns each instruction's, or -1. */
         private int[] groupAccesses() {
-            int[] of = new int[ops.size()];
-            java.util.Arrays.fill(of, -1);
-            int[] open = new int[64]; // by base register and kind: the group being extended, or -1
+            List<List<Integer>> candidates = new ArrayList<>();
+            int[] open = new int[64]; // by base register and kind: the candidate being extended, or -1
             java.util.Arrays.fill(open, -1);
-            int[] members = new int[ops.size()];
             for (int i = 0; i < ops.size(); i++) {
                 Insn d = ops.get(i).d;
                 if (isTarget[i] || d.op == 0) java.util.Arrays.fill(open, -1); // a way in, or a call into the hart
                 if (d.op >= LB && d.op <= SD && d.rs1 != 0) {
-                    boolean store = d.op >= SB;
-                    int key = 2 * d.rs1 + (store ? 1 : 0);
+                    int key = 2 * d.rs1 + (d.op >= SB ? 1 : 0);
                     if (open[key] < 0) {
-                        open[key] = groups.size();
-                        groups.add(new AccessGroup(d.rs1, store, i, d.imm, d.imm + size(d.op)));
+                        open[key] = candidates.size();
+                        candidates.add(new ArrayList<>());
                     }
-                    int g = open[key];
-                    groups.set(g, groups.get(g).widen(d.imm, size(d.op)));
-                    of[i] = g;
-                    members[g]++;
+                    candidates.get(open[key]).add(i);
                 }
-                boolean writesRd = !isBranch(d.op) && !(d.op >= SB && d.op <= SD) && d.op != FENCE && d.op != FENCE_I;
-                if (writesRd && d.rd != 0 && d.rd < 32) open[2 * d.rd] = open[2 * d.rd + 1] = -1;
+                if (writesRd(d)) open[2 * d.rd] = open[2 * d.rd + 1] = -1;
             }
-            for (int i = 0; i < of.length; i++) {
-                int g = of[i];
-                if (g >= 0 && (members[g] < 2 || groups.get(g).hi - groups.get(g).lo > 4096)) of[i] = -1;
+            int[] of = new int[ops.size()];
+            java.util.Arrays.fill(of, -1);
+            for (List<Integer> members : candidates) {
+                long lo = Long.MAX_VALUE, hi = Long.MIN_VALUE;
+                for (int m : members) {
+                    Insn d = ops.get(m).d;
+                    lo = Math.min(lo, d.imm);
+                    hi = Math.max(hi, d.imm + size(d.op));
+                }
+                if (members.size() < 2 || hi - lo > 4096) continue; // one page at most
+                for (int m : members) of[m] = groups.size();
+                groups.add(new AccessGroup(ops.get(members.getFirst()).d.rs1, members.getFirst(), lo, hi));
             }
             return of;
         }
@@ -300,12 +298,7 @@ final class Translator {
             AccessGroup a = groups.get(g);
             Label miss = c.newLabel();
             c.iconst_0().istore(groupOk(g));
-            read(a.rs1);
-            c.loadConstant(a.lo).ladd().lstore(VA);
-            c.lload(VA).loadConstant(Mmu.SLOT_SHIFT).lushr().l2i().loadConstant(Mmu.SLOT_MASK).iand().istore(IDX); // Mmu.slot
-            c.aload(tlb).iload(IDX).laload(); // compared with the page of the last byte, as in tlbLookup
-            c.lload(VA).loadConstant(a.hi - a.lo - 1).ladd().loadConstant(~0xfffL).land().lload(CTX).lor();
-            c.lcmp().ifne(miss);
+            tlbLookup(a.rs1, a.lo, a.hi - a.lo, tlb, miss);
             c.aload(tlb).iload(IDX).iconst_1().iadd().laload().lstore(groupOffset(g));
             c.iconst_1().istore(groupOk(g));
             c.labelBinding(miss);
@@ -328,6 +321,12 @@ final class Translator {
 
         static boolean isBranch(int op) { return op >= BEQ && op <= BGEU; }
 
+        /** Whether {@code d} writes an architectural register, x1-x31. */
+        static boolean writesRd(Insn d) {
+            boolean writes = !isBranch(d.op) && !(d.op >= SB && d.op <= SD) && d.op != FENCE && d.op != FENCE_I;
+            return writes && d.rd != 0 && d.rd < 32;
+        }
+
         int indexOf(long pc) {
             for (int i = 0; i < ops.size(); i++) if (ops.get(i).pc == pc) return i;
             return -1;
@@ -339,9 +338,10 @@ final class Translator {
             for (int i = 0; i < labels.length; i++) labels[i] = c.newLabel();
             c.aload(HART).getfield(CD_HART, "x", CD_LONGS).astore(XARR);
             for (int r = 1; r < 32; r++) if (used[r]) c.aload(XARR).loadConstant(r).laload().lstore(reg(r));
-            c.lconst_0().lstore(ICOUNT);
+            // LEFT counts down from START, the budget as an int (a budget past 2^31 only ends a loop
+            // early, at an exit taken anyway); what a run retired is START - LEFT.
             c.lload(BUDGET).loadConstant((long) Integer.MAX_VALUE).invokestatic(CD_MATH, "min", MethodTypeDesc.of(CD_long, CD_long, CD_long))
-                    .l2i().istore(LEFT); // a budget past 2^31 only ends a loop early, at an exit that is taken anyway
+                    .l2i().dup().istore(START).istore(LEFT);
             // A group's locals are set at entry too: whatever path reaches one of its accesses, the
             // verifier finds them set, and a group whose check did not run is one that did not pass.
             for (int g = 0; g < groups.size(); g++) c.iconst_0().istore(groupOk(g)).lconst_0().lstore(groupOffset(g));
@@ -367,10 +367,7 @@ final class Translator {
         }
 
         void flush() {
-            if (pend != 0) {
-                c.lload(ICOUNT).loadConstant((long) pend).ladd().lstore(ICOUNT);
-                c.iinc(LEFT, -pend);
-            }
+            if (pend != 0) c.iinc(LEFT, -pend);
             pend = 0;
         }
 
@@ -394,7 +391,7 @@ final class Translator {
 
         /** Adds {@code retired} to the count and leaves with pc = {@code pc} through link {@code exit} (-1: none). */
         void leave(int retired, long pc, int exit) {
-            if (retired != 0) c.lload(ICOUNT).loadConstant((long) retired).ladd().lstore(ICOUNT);
+            if (retired != 0) c.iinc(LEFT, -retired);
             c.loadConstant(pc).lstore(EXIT_PC).loadConstant(exit).istore(EXIT_IDX).goto_(common);
         }
 
@@ -571,8 +568,8 @@ final class Translator {
             }
             // A backward jump is a loop: bound it by the budget so interrupts are seen in time. The budget
             // given is what is left minus the region's length, so one more pass cannot overrun it.
-            // LEFT is the budget minus ICOUNT, as an int: an lcmp would be computed into a register at
-            // every pass, for the state of the trap behind the branch, before the compare itself.
+            // An int countdown: an lcmp of two longs would be computed into a register at every pass,
+            // for the state of the trap behind the branch, before the compare itself.
             c.iload(LEFT).ifge(labels[t]);
             exitTo(target, exits++);
         }
@@ -599,18 +596,21 @@ final class Translator {
             });
         }
 
-        /** Computes rs1 + imm into VA and the TLB index into IDX, then jumps to {@code slow} on a miss. */
-        void tlbLookup(Insn d, int size, int tlb, Label slow) {
-            read(d.rs1);
-            c.loadConstant(d.imm).ladd().lstore(VA);
+        /**
+         * Computes rs1 + imm into VA and the TLB index into IDX, then jumps to {@code miss} unless the
+         * {@code span} bytes from VA are in one page that hits.
+         */
+        void tlbLookup(int rs1, long imm, long span, int tlb, Label miss) {
+            read(rs1);
+            c.loadConstant(imm).ladd().lstore(VA);
             c.lload(VA).loadConstant(Mmu.SLOT_SHIFT).lushr().l2i().loadConstant(Mmu.SLOT_MASK).iand().istore(IDX); // Mmu.slot
             // The tag is compared with the page of the access's last byte: an access that crosses into the
             // next page misses, as it must (the entry is for the first page only), at no extra cost.
             c.aload(tlb).iload(IDX).laload();
             c.lload(VA);
-            if (size > 1) c.loadConstant((long) size - 1).ladd();
+            if (span > 1) c.loadConstant(span - 1).ladd();
             c.loadConstant(~0xfffL).land().lload(CTX).lor();
-            c.lcmp().ifne(slow);
+            c.lcmp().ifne(miss);
         }
 
         static int size(int op) {
@@ -650,7 +650,7 @@ final class Translator {
                 c.goto_(done);
                 c.labelBinding(checked);
             }
-            tlbLookup(d, size, RTLB, slow);
+            tlbLookup(d.rs1, d.imm, size, RTLB, slow);
             hostAccess(size, RTLB);
             hostRead(d);
             c.goto_(done);
@@ -689,7 +689,7 @@ final class Translator {
                 c.goto_(done);
                 c.labelBinding(checked);
             }
-            tlbLookup(d, size, WTLB, slow);
+            tlbLookup(d.rs1, d.imm, size, WTLB, slow);
             hostAccess(size, WTLB);
             read(d.rs2);
             c.invokestatic(CD_MMU, "hostWrite", MTD_HOST_WRITE);
@@ -714,7 +714,8 @@ final class Translator {
         void commonExit() {
             c.labelBinding(common);
             for (int r = 1; r < 32; r++) if (written[r]) c.aload(XARR).loadConstant(r).lload(reg(r)).lastore();
-            c.aload(HART).aload(HART).getfield(CD_HART, "instret", CD_long).lload(ICOUNT).ladd().putfield(CD_HART, "instret", CD_long);
+            c.aload(HART).aload(HART).getfield(CD_HART, "instret", CD_long).iload(START).i2l().iload(LEFT).i2l().lsub().ladd()
+                    .putfield(CD_HART, "instret", CD_long);
             c.aload(HART).lload(EXIT_PC).putfield(CD_HART, "pc", CD_long);
             Label noLink = c.newLabel();
             c.aload(HART).iload(EXIT_IDX).putfield(CD_HART, "dbtExit", CD_int);
@@ -722,7 +723,7 @@ final class Translator {
             // The checks and the call live in one shared method, so that their profile is shared too:
             // in each class, a branch first seen untaken would make the JIT recompile it later.
             c.aload(HART).aload(THIS).aload(THIS).getfield(CD_BLOCK, "links", CD_BLOCK.arrayType()).iload(EXIT_IDX).aaload()
-                    .lload(EXIT_PC).lload(BUDGET).lload(ICOUNT).lsub().iload(DEPTH)
+                    .lload(EXIT_PC).lload(BUDGET).iload(START).i2l().lsub().iload(LEFT).i2l().ladd().iload(DEPTH)
                     .invokestatic(CD_BLOCK, "chain", MTD_CHAIN).areturn();
             c.labelBinding(noLink);
             c.aload(HART).iload(DEPTH).putfield(CD_HART, "dbtDepth", CD_int);
