@@ -120,6 +120,7 @@ final class Translator {
         List<Op> ops = new ArrayList<>();
         long pc = vpc;
         int accesses = 0;
+        long ahead = 0; // the furthest target in this page of a forward branch or jump seen so far
         while (ops.size() < max) {
             int slot = (int) (pc & 0xfff) >>> 1;
             Insn d = code[slot];
@@ -133,7 +134,12 @@ final class Translator {
             if (d.op == 0 && !d.callable) break;
             if (d.op >= LB && d.op <= SD && ++accesses > MAX_ACCESSES) break;
             ops.add(new Op(d, pc));
-            if (d.op == JAL || d.op == JALR) break;
+            boolean jump = d.op == JAL && d.rd == Hart.X_SINK;
+            if ((Region.isBranch(d.op) || jump) && d.imm > 0 && ((pc + d.imm) & ~0xfffL) == (vpc & ~0xfffL))
+                ahead = Math.max(ahead, pc + d.imm);
+            // Past a jump, go on only to reach a target of a branch above: code jumped over (the path
+            // around a call, the arms of an if) is in the region then, and a branch to it is a JVM jump.
+            if ((d.op == JAL || d.op == JALR) && ahead <= pc) break;
             // A branch back to the start closes a loop: what follows runs once per loop, not per
             // iteration, and would only add to the registers the JIT must keep live in the loop.
             if (d.op >= BEQ && d.op <= BGEU && pc + d.imm == vpc) break;
@@ -259,7 +265,8 @@ final class Translator {
             java.util.Arrays.fill(open, -1);
             for (int i = 0; i < ops.size(); i++) {
                 Insn d = ops.get(i).d;
-                if (isTarget[i] || d.op == 0) java.util.Arrays.fill(open, -1); // a way in, or a call into the hart
+                boolean after = i > 0 && (ops.get(i - 1).d.op == JAL || ops.get(i - 1).d.op == JALR);
+                if (isTarget[i] || d.op == 0 || after) java.util.Arrays.fill(open, -1); // a way in, or a call into the hart
                 if (d.op >= LB && d.op <= SD && d.rs1 != 0) {
                     int key = 2 * d.rs1 + (d.op >= SB ? 1 : 0);
                     if (open[key] < 0) {
