@@ -31,6 +31,14 @@ final class Dbt {
     /** Entries into a region before it is translated; tunable with -Djvirt.dbt.threshold. */
     static final int THRESHOLD = Math.max(1, Integer.getInteger("jvirt.dbt.threshold", 50_000));
     /**
+     * The same in user mode; tunable with -Djvirt.dbt.userThreshold. A Linux guest's programs are its
+     * workload, and code they run once per iteration of a loop stayed interpreted for half of a
+     * 100,000-iteration shell loop at 50,000; a boot is mostly kernel code, hot only briefly, which a
+     * lower threshold would translate at a cost (docs/benchmarks.md). With 5,000 the shell loop ran
+     * 6.37 s against 6.92 s (6 alternated pairs), the boot no slower; 1,000 and 2,500 were slower.
+     */
+    static final int USER_THRESHOLD = Math.max(1, Integer.getInteger("jvirt.dbt.userThreshold", 5_000));
+    /**
      * What a jump from translated code to code not translated adds to the target's heat, against 1 for
      * a jump the interpreter makes (see {@link #exitedTo}); tunable with -Djvirt.dbt.exitHeat. Measured:
      * 10 ran the Linux guest's shell loop (bench/guest-cpu.sh) in 10.1 s against 11.9 s with 1, and
@@ -91,7 +99,12 @@ final class Dbt {
     /** Under {@code --engine lockstep}: checks each translated run against the interpreter. */
     Lockstep lockstep;
     /** Entries before translation, for this hart (tests translate everything at once). */
-    int threshold = THRESHOLD;
+    int threshold = THRESHOLD, userThreshold = Math.min(THRESHOLD, USER_THRESHOLD);
+
+    /** The threshold for the code the hart runs now. */
+    private int threshold() {
+        return h.priv == Hart.U ? userThreshold : threshold;
+    }
     private final Translator translator;
     private final Map<Long, List<TranslatedBlock>> byPage = new HashMap<>();
     private static final int MAX_ENTRIES = 1 << 20;
@@ -216,7 +229,7 @@ final class Dbt {
         int i = index(pc);
         int v = heat[i] + weight;
         heat[i] = v;
-        return v >= threshold;
+        return v >= threshold();
     }
 
     /**
@@ -241,11 +254,11 @@ final class Dbt {
         int i = index(pc);
         if (heat[i] >= OWNED) { // a translation owns the slot: this address's jumps are counted apart
             heat[i] = OWNED; // each stop here added to it: keep it far from overflow
-            if (++collided[i] < threshold) return false;
+            if (++collided[i] < threshold()) return false;
             collided[i] = 0;
             return true;
         }
-        if (heat[i] < threshold) return false;
+        if (heat[i] < threshold()) return false;
         heat[i] = 0;
         return true;
     }

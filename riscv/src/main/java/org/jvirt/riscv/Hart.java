@@ -162,7 +162,7 @@ public final class Hart {
     /** Sets how many jumps to an address make its code hot enough to translate (translating engines only). */
     public void setTranslationThreshold(int jumps) {
         if (jumps < 1) throw new IllegalArgumentException("the translation threshold must be at least 1");
-        if (dbt != null) dbt.threshold = jumps;
+        if (dbt != null) dbt.threshold = dbt.userThreshold = jumps;
     }
 
     /** Under lockstep, the first disagreement between the engines; else null. */

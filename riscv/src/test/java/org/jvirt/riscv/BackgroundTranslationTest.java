@@ -42,7 +42,7 @@ class BackgroundTranslationTest {
     private static TestHart hart(int iterations) {
         TestHart t = new TestHart();
         t.h.useEngine(Engine.DBT);
-        t.h.dbt.threshold = 10;
+        t.h.setTranslationThreshold(10);
         t.h.dbt.background = true;
         t.put(TestHart.CODE, loop());
         t.h.x[A1] = iterations;

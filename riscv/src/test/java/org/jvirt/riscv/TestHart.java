@@ -124,7 +124,7 @@ final class TestHart implements AutoCloseable {
     TestHart engine(Engine engine) {
         h.useEngine(engine);
         if (h.dbt != null) {
-            h.dbt.threshold = 1;
+            h.setTranslationThreshold(1);
             h.dbt.background = false;
         }
         return this;
