@@ -182,10 +182,11 @@ final class Dbt {
                 if (prev != null && exit >= 0 && prev.valid) prev.links[exit] = b;
                 dispatched++;
             }
-            long budget = Math.min(left, hard - b.length), retired;
+            int budget = (int) Math.min(left, hard - b.length); // left is at most n
+            long retired;
             if (lockstep == null) {
                 long before = h.instret;
-                prev = b.run(h, budget, 0); // the end of the chain b started
+                prev = b.enter(h, budget, 0); // the end of the chain b started
                 retired = h.instret - before;
                 exit = h.dbtExit;
                 next = exit >= 0 ? prev.links[exit] : null;
@@ -383,7 +384,7 @@ final class Dbt {
         for (int i = blocks.size() - 1; i >= 0; i--) {
             TranslatedBlock b = blocks.get(i);
             if (b.start < off + len && off < b.end) {
-                b.valid = false;
+                b.invalidate();
                 blocks.remove(i);
                 int slot = index(b.pc);
                 if (jumpCache[slot] == b) {
@@ -406,7 +407,7 @@ final class Dbt {
     /** Forgets every translation (the code cache was dropped, or this one is full). */
     void dropAll() {
         for (Job j : pending) j.cancelled = true;
-        for (List<TranslatedBlock> l : byPage.values()) for (TranslatedBlock b : l) b.valid = false;
+        for (List<TranslatedBlock> l : byPage.values()) for (TranslatedBlock b : l) b.invalidate();
         byPage.clear();
         java.util.Arrays.fill(entries, null);
         java.util.Arrays.fill(jumpCache, null);

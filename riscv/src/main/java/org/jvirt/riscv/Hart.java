@@ -61,6 +61,8 @@ public final class Hart {
     int dbtExit;
     /** Set by the translation that ends a chain: how many translations called it (see {@link TranslatedBlock#chain}). */
     int dbtDepth;
+    /** Set by the translation that ends a chain: what the chain could still have retired (see {@link TranslatedBlock#enter}). */
+    int dbtLeft;
     /** Transitions made by chaining, summed from {@link #dbtDepth}. */
     long dbtNested;
     /** Set by the MMU's slow paths called from translated code when the access trapped. */

@@ -65,7 +65,7 @@ final class Lockstep {
      * Runs {@code b} with the given loop budget, checks it against the interpreter, and returns the
      * number of instructions retired. Leaves the hart as the interpreter left it.
      */
-    long runChecked(TranslatedBlock b, long budget) {
+    long runChecked(TranslatedBlock b, int budget) {
         State before = save();
         Journal j = new Journal();
         h.mmu.journal = j;
@@ -74,7 +74,7 @@ final class Lockstep {
         List<Store> translatedStores;
         long[] translatedValues;
         try {
-            b.run(h, budget, TranslatedBlock.MAX_DEPTH); // no chaining: each translation is checked alone
+            b.enter(h, budget, TranslatedBlock.MAX_DEPTH); // no chaining: each translation is checked alone
             retired = h.instret - before.instret;
             boolean trapped = h.dbtTrapped;
             if (trapped) {

@@ -44,16 +44,17 @@ final class Translator {
     private static final ClassDesc CD_MATH = ClassDesc.of("java.lang.Math");
     private static final ClassDesc CD_INSN = ClassDesc.of("org.jvirt.riscv.Insn");
     private static final ClassDesc CD_GENERATED = ClassDesc.of("org.jvirt.riscv.Translated");
-    private static final MethodTypeDesc MTD_RUN = MethodTypeDesc.of(CD_BLOCK, CD_HART, CD_long, CD_int);
-    private static final MethodTypeDesc MTD_CHAIN = MethodTypeDesc.of(CD_BLOCK, CD_HART, CD_BLOCK, CD_BLOCK, CD_long, CD_long, CD_int);
+    private static final MethodTypeDesc MTD_RUN = MethodTypeDesc.of(CD_BLOCK, CD_HART, CD_int, CD_int);
+    private static final MethodTypeDesc MTD_CHAIN = MethodTypeDesc.of(CD_BLOCK, CD_HART, CD_BLOCK, CD_BLOCK, CD_long, CD_int, CD_int, CD_int);
+    private static final MethodTypeDesc MTD_STOP = MethodTypeDesc.of(CD_BLOCK, CD_HART, CD_BLOCK, CD_long, CD_int, CD_int, CD_int);
     private static final MethodTypeDesc MTD_HOST_READ = MethodTypeDesc.of(CD_long, CD_long, CD_int);
     private static final MethodTypeDesc MTD_HOST_WRITE = MethodTypeDesc.of(CD_void, CD_long, CD_int, CD_long);
     private static final MethodTypeDesc MTD_EXEC = MethodTypeDesc.of(CD_int, CD_INSN, CD_long);
     private static final MethodTypeDesc MTD_INIT = MethodTypeDesc.of(CD_void, CD_long, CD_long, CD_long, CD_int, CD_int);
 
-    // Local variable slots of the generated run(Hart h, long budget, int depth).
-    private static final int THIS = 0, HART = 1, BUDGET = 2, DEPTH = 4;
-    private static final int START = 67, RTLB = 70, WTLB = 71, CTX = 74,
+    // Local variable slots of the generated run(Hart h, int budget, int depth).
+    private static final int THIS = 0, HART = 1, BUDGET = 2, DEPTH = 3;
+    private static final int RTLB = 70, WTLB = 71, CTX = 74,
             VA = 76, EXIT_PC = 78, EXIT_IDX = 80, IDX = 81, XARR = 82, TMP = 84, LEFT = 86, FIRST_GROUP_LOCAL = 87;
 
     private static int reg(int r) { return 5 + 2 * (r - 1); }
@@ -347,10 +348,8 @@ final class Translator {
             for (int i = 0; i < labels.length; i++) labels[i] = c.newLabel();
             c.aload(HART).getfield(CD_HART, "x", CD_LONGS).astore(XARR);
             for (int r = 1; r < 32; r++) if (used[r]) c.aload(XARR).loadConstant(r).laload().lstore(reg(r));
-            // LEFT counts down from START, the budget as an int (a budget past 2^31 only ends a loop
-            // early, at an exit taken anyway); what a run retired is START - LEFT.
-            c.lload(BUDGET).loadConstant((long) Integer.MAX_VALUE).invokestatic(CD_MATH, "min", MethodTypeDesc.of(CD_long, CD_long, CD_long))
-                    .l2i().dup().istore(START).istore(LEFT);
+            // LEFT counts down from the budget: what a run retired is BUDGET - LEFT.
+            c.iload(BUDGET).istore(LEFT);
             // A group's locals are set at entry too: whatever path reaches one of its accesses, the
             // verifier finds them set, and a group whose check did not run is one that did not pass.
             for (int g = 0; g < groups.size(); g++) c.iconst_0().istore(groupOk(g)).lconst_0().lstore(groupOffset(g));
@@ -723,20 +722,18 @@ final class Translator {
         void commonExit() {
             c.labelBinding(common);
             for (int r = 1; r < 32; r++) if (written[r]) c.aload(XARR).loadConstant(r).lload(reg(r)).lastore();
-            c.aload(HART).aload(HART).getfield(CD_HART, "instret", CD_long).iload(START).i2l().iload(LEFT).i2l().lsub().ladd()
-                    .putfield(CD_HART, "instret", CD_long);
-            c.aload(HART).lload(EXIT_PC).putfield(CD_HART, "pc", CD_long);
+            // What may still retire: the budget plus this region's length, minus what it retired. The
+            // hart's pc, exit and instret are written only where the chain stops (TranslatedBlock.stop).
             Label noLink = c.newLabel();
-            c.aload(HART).iload(EXIT_IDX).putfield(CD_HART, "dbtExit", CD_int);
             c.iload(EXIT_IDX).iflt(noLink);
             // The checks and the call live in one shared method, so that their profile is shared too:
             // in each class, a branch first seen untaken would make the JIT recompile it later.
             c.aload(HART).aload(THIS).aload(THIS).getfield(CD_BLOCK, "links", CD_BLOCK.arrayType()).iload(EXIT_IDX).aaload()
-                    .lload(EXIT_PC).lload(BUDGET).iload(START).i2l().lsub().iload(LEFT).i2l().ladd().iload(DEPTH)
+                    .lload(EXIT_PC).iload(LEFT).loadConstant(ops.size()).iadd().iload(DEPTH).iload(EXIT_IDX)
                     .invokestatic(CD_BLOCK, "chain", MTD_CHAIN).areturn();
             c.labelBinding(noLink);
-            c.aload(HART).iload(DEPTH).putfield(CD_HART, "dbtDepth", CD_int);
-            c.aload(THIS).areturn();
+            c.aload(HART).aload(THIS).lload(EXIT_PC).iload(LEFT).loadConstant(ops.size()).iadd().iload(DEPTH).iconst_m1()
+                    .invokestatic(CD_BLOCK, "stop", MTD_STOP).areturn();
         }
     }
 }
