@@ -45,6 +45,13 @@ final class Dbt {
      * 11.3 and 10.5 s with 5 and 25, without slowing the boot.
      */
     static final int EXIT_HEAT = Math.max(1, Integer.getInteger("jvirt.dbt.exitHeat", 10));
+    /**
+     * The same in user mode (-Djvirt.dbt.userExitHeat); see {@link #USER_THRESHOLD}: the 100,000-iteration
+     * shell loop took 4.45 s with 200 against 4.99 s with 10 (3 alternated runs each; 50 and 1,000
+     * measured 4.52 and 4.41 s), boots the same (1.372 against 1.368 s, 10 alternated). A global exit
+     * heat of 50 had cost the boot 8%, through kernel code.
+     */
+    static final int USER_EXIT_HEAT = Math.max(1, Integer.getInteger("jvirt.dbt.userExitHeat", 200));
     /** Live translations before the cache starts afresh; tunable with -Djvirt.dbt.blocks. */
     static final int MAX_BLOCKS = Math.max(16, Integer.getInteger("jvirt.dbt.blocks", 16384));
     /** Longest region, in instructions; tunable with -Djvirt.dbt.length. */
@@ -114,6 +121,11 @@ final class Dbt {
     Lockstep lockstep;
     /** Entries before translation, for this hart (tests translate everything at once). */
     int threshold = THRESHOLD, userThreshold = Math.min(THRESHOLD, USER_THRESHOLD);
+
+    /** What an exit to code not translated weighs, for the code the hart runs now. */
+    private int exitHeat() {
+        return h.priv == Hart.U ? USER_EXIT_HEAT : EXIT_HEAT;
+    }
 
     /** The threshold for the code the hart runs now. */
     private int threshold() {
@@ -255,13 +267,13 @@ final class Dbt {
      */
     private void exitedTo(long pc) {
         int i = index(pc);
-        if (heat[i] >= OWNED) collided[i] += EXIT_HEAT - 1; // takeHeat adds the last one
-        else heat[i] += EXIT_HEAT;
+        if (heat[i] >= OWNED) collided[i] += exitHeat() - 1; // takeHeat adds the last one
+        else heat[i] += exitHeat();
     }
 
     /** The interpreter fell through to {@code pc} from an instruction no translation holds: as an exit. */
     boolean fellTo(long pc) {
-        return heated(pc, EXIT_HEAT);
+        return heated(pc, exitHeat());
     }
 
     /** Whether the code at {@code pc}, not translated, is hot: its heat is taken, to count afresh. */
