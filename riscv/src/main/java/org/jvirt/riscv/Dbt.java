@@ -185,13 +185,13 @@ final class Dbt {
         while (left > 0 && hard > 0 && !h.breakChunk) {
             long pc = h.pc;
             TranslatedBlock b = next;
-            if (b != null && b.pc == pc && b.epoch == h.mapEpoch && b.valid && b.length <= hard) {
+            if (b != null && b.pc == pc && b.epoch == h.mapEpoch && b.length <= hard) { // a current epoch: valid too
                 chained++;
             } else {
                 int slot = index(pc);
                 b = jumpCache[slot];
                 if (b != null && b.pc == pc) heat[slot] = OWNED; // counted up by every stop here
-                if (b == null || b.pc != pc || b.epoch != h.mapEpoch || !b.valid) {
+                if (b == null || b.pc != pc || b.epoch != h.mapEpoch) {
                     if (prev != null) exitedTo(pc);
                     b = find(pc);
                 }
@@ -205,7 +205,7 @@ final class Dbt {
                     prev = next = null;
                     continue;
                 }
-                if (prev != null && exit >= 0 && prev.valid) prev.links[exit] = b;
+                if (prev != null && exit >= 0 && prev.valid()) prev.links[exit] = b;
                 dispatched++;
             }
             int budget = (int) Math.min(left, hard - b.length); // left is at most n

@@ -37,10 +37,12 @@ public abstract class TranslatedBlock {
     /** Size of the generated class file, for the statistics. */
     int bytecodeSize;
 
-    /** The mapping epoch in which {@link #pc} was last seen to map to {@link #start}. */
+    /**
+     * The mapping epoch in which {@link #pc} was last seen to map to {@link #start}; {@link #INVALID}, which
+     * matches no epoch, once the guest wrote the code it was made from: it must never run again.
+     */
     long epoch = -1;
-    /** Cleared when the guest writes the code it was made from: it must never run again. */
-    boolean valid = true;
+    private static final long INVALID = Long.MIN_VALUE;
 
     protected TranslatedBlock(long pc, long start, long end, int length, int exits) {
         this.pc = pc;
@@ -98,7 +100,10 @@ public abstract class TranslatedBlock {
 
     /** Marks the translation as never to run again (its code was written, or the cache dropped). */
     final void invalidate() {
-        valid = false;
-        epoch = Long.MIN_VALUE;
+        epoch = INVALID;
+    }
+
+    final boolean valid() {
+        return epoch != INVALID;
     }
 }

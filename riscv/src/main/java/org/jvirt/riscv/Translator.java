@@ -145,7 +145,7 @@ final class Translator {
             if ((d.op == JAL || d.op == JALR) && ahead <= pc) break;
             // A branch back to the start closes a loop: what follows runs once per loop, not per
             // iteration, and would only add to the registers the JIT must keep live in the loop.
-            if (d.op >= BEQ && d.op <= BGEU && pc + d.imm == vpc) break;
+            if (Region.isBranch(d.op) && pc + d.imm == vpc) break;
             pc += d.len;
             if ((pc & ~0xfffL) != (vpc & ~0xfffL)) break;
         }
@@ -268,8 +268,8 @@ final class Translator {
             java.util.Arrays.fill(open, -1);
             for (int i = 0; i < ops.size(); i++) {
                 Insn d = ops.get(i).d;
-                boolean after = i > 0 && (ops.get(i - 1).d.op == JAL || ops.get(i - 1).d.op == JALR);
-                if (isTarget[i] || d.op == 0 || after) java.util.Arrays.fill(open, -1); // a way in, or a call into the hart
+                // A way in, or a call into the hart. (Code after a jump is reached only through a target.)
+                if (isTarget[i] || d.op == 0) java.util.Arrays.fill(open, -1);
                 if (d.op >= LB && d.op <= SD && d.rs1 != 0) {
                     int key = 2 * d.rs1 + (d.op >= SB ? 1 : 0);
                     if (open[key] < 0) {
@@ -722,18 +722,24 @@ final class Translator {
         void commonExit() {
             c.labelBinding(common);
             for (int r = 1; r < 32; r++) if (written[r]) c.aload(XARR).loadConstant(r).lload(reg(r)).lastore();
-            // What may still retire: the budget plus this region's length, minus what it retired. The
-            // hart's pc, exit and instret are written only where the chain stops (TranslatedBlock.stop).
+            // The hart's pc, exit and instret are written only where the chain stops (TranslatedBlock.stop).
             Label noLink = c.newLabel();
             c.iload(EXIT_IDX).iflt(noLink);
             // The checks and the call live in one shared method, so that their profile is shared too:
             // in each class, a branch first seen untaken would make the JIT recompile it later.
             c.aload(HART).aload(THIS).aload(THIS).getfield(CD_BLOCK, "links", CD_BLOCK.arrayType()).iload(EXIT_IDX).aaload()
-                    .lload(EXIT_PC).iload(LEFT).loadConstant(ops.size()).iadd().iload(DEPTH).iload(EXIT_IDX)
-                    .invokestatic(CD_BLOCK, "chain", MTD_CHAIN).areturn();
+                    .lload(EXIT_PC);
+            pushLeft();
+            c.iload(DEPTH).iload(EXIT_IDX).invokestatic(CD_BLOCK, "chain", MTD_CHAIN).areturn();
             c.labelBinding(noLink);
-            c.aload(HART).aload(THIS).lload(EXIT_PC).iload(LEFT).loadConstant(ops.size()).iadd().iload(DEPTH).iconst_m1()
-                    .invokestatic(CD_BLOCK, "stop", MTD_STOP).areturn();
+            c.aload(HART).aload(THIS).lload(EXIT_PC);
+            pushLeft();
+            c.iload(DEPTH).iconst_m1().invokestatic(CD_BLOCK, "stop", MTD_STOP).areturn();
+        }
+
+        /** Pushes what may still retire after this run: the budget plus the region's length, minus what it retired. */
+        void pushLeft() {
+            c.iload(LEFT).loadConstant(ops.size()).iadd();
         }
     }
 }
