@@ -491,13 +491,16 @@ public final class Hart {
     /**
      * Runs this hart under host firmware, as OpenSBI would leave it: in S-mode at {@code entry} with
      * a0 = hart id and a1 = {@code a1} (the device tree), every delegable trap and the S-mode
-     * interrupts delegated, the counters readable, and all of memory open to S and U through PMP.
+     * interrupts delegated, the counters readable from S- and U-mode, and all of memory open to S and U through PMP.
      */
     public void bootSupervisor(Firmware fw, long entry, long a1) {
         firmware = fw;
         csrs.medeleg = 0xb3ffL & ~(1L << Cause.ECALL_S);
         csrs.mideleg = 0x222L;
         csrs.mcounteren = 0x7;
+        // And readable from U-mode, as OpenSBI leaves them: Linux reads time there, in its vDSO's
+        // clock_gettime, and leaves scounteren to the firmware unless its SBI PMU driver runs.
+        csrs.scounteren = 0x7;
         csrs.mie = 0;
         csrs.pmp.writeAddr(0, -1L);
         csrs.pmp.writeCfg(0, 0x1f); // NAPOT over everything, RWX
