@@ -119,17 +119,75 @@ final class Dbt {
     }
     /** Under {@code --engine lockstep}: checks each translated run against the interpreter. */
     Lockstep lockstep;
-    /** Entries before translation, for this hart (tests translate everything at once). */
-    int threshold = THRESHOLD, userThreshold = Math.min(THRESHOLD, USER_THRESHOLD);
+    /**
+     * Instructions after which S- and U-mode code is translated even if the hart has not yet waited
+     * for an interrupt (-Djvirt.dbt.bootGate; 0 turns the gate off). Until either happens, the guest
+     * is taken to be booting: a kernel's boot runs each piece of its code briefly, so the bundled
+     * guest's translations ran 2-3% of its boot's instructions, and translating them, with the JIT
+     * compiling them on the core the JVM's own warm-up needs, made the boot 8% slower than the
+     * interpreter's (docs/benchmarks.md). A booted guest waits for input or work, and a workload
+     * started at its prompt then finds translation on; one that init starts finds it on after this
+     * many instructions. Machine-mode code (firmware, bare-metal programs) is never held back.
+     */
+    static final long BOOT_GATE = Long.getLong("jvirt.dbt.bootGate", 200_000_000L);
+    /** Instructions left before the boot gate opens; negative once it is open. */
+    private long gateLeft = BOOT_GATE > 0 ? BOOT_GATE : -1;
+    /**
+     * Entries before translation, and what an exit to code not translated weighs, by privilege level
+     * (U 0, S 1, M 3). While the boot gate is closed, the S and U thresholds are out of reach.
+     */
+    private final int[] thresholds = new int[4], exitHeats = new int[4];
+    private int kernelThreshold = THRESHOLD, userThreshold = Math.min(THRESHOLD, USER_THRESHOLD);
+    {
+        applyThresholds();
+        java.util.Arrays.fill(exitHeats, EXIT_HEAT);
+        exitHeats[Hart.U] = USER_EXIT_HEAT;
+    }
+
+    /** Entries before translation in kernel and firmware code, and in user code; opens the boot gate (tests, --dbt-threshold). */
+    void setThresholds(int kernel, int user) {
+        kernelThreshold = kernel;
+        userThreshold = user;
+        gateLeft = -1;
+        applyThresholds();
+    }
+
+    private void applyThresholds() {
+        java.util.Arrays.fill(thresholds, kernelThreshold);
+        thresholds[Hart.U] = userThreshold;
+        if (gateLeft >= 0) thresholds[Hart.S] = thresholds[Hart.U] = Integer.MAX_VALUE;
+    }
+
+    /** Closes the boot gate for {@code instructions} more instructions (tests). */
+    void closeGate(long instructions) {
+        gateLeft = instructions;
+        applyThresholds();
+    }
+
+    /** The hart waits for an interrupt: the guest has booted (see {@link #BOOT_GATE}). */
+    void idled() {
+        if (gateLeft >= 0) openGate();
+    }
+
+    /**
+     * Lets S- and U-mode code be translated. What the boot made hot is forgotten: code hot then and
+     * not since would otherwise be translated at once.
+     */
+    private void openGate() {
+        gateLeft = -1;
+        applyThresholds();
+        for (int i = 0; i < heat.length; i++) if (heat[i] < OWNED) heat[i] = 0;
+        java.util.Arrays.fill(collided, 0);
+    }
 
     /** What an exit to code not translated weighs, for the code the hart runs now. */
     private int exitHeat() {
-        return h.priv == Hart.U ? USER_EXIT_HEAT : EXIT_HEAT;
+        return exitHeats[h.priv];
     }
 
     /** The threshold for the code the hart runs now. */
     private int threshold() {
-        return h.priv == Hart.U ? userThreshold : threshold;
+        return thresholds[h.priv];
     }
     private final Translator translator;
     private final Map<Long, List<TranslatedBlock>> byPage = new HashMap<>();
@@ -234,6 +292,7 @@ final class Dbt {
                 break;
             }
         }
+        if (gateLeft >= 0 && (gateLeft -= limit - hard) < 0) openGate();
         return limit - hard;
     }
 

@@ -135,7 +135,10 @@ public final class Hart {
         stopRequested = false;
         while (done < budget && !stopRequested) {
             checkInterrupts();
-            if (waiting) break;
+            if (waiting) {
+                if (dbt != null) dbt.idled();
+                break;
+            }
             if (dbt != null) {
                 done += dbt.runChunk(DBT_CHUNK, budget - done);
             } else {
@@ -164,7 +167,7 @@ public final class Hart {
     /** Sets how many jumps to an address make its code hot enough to translate (translating engines only). */
     public void setTranslationThreshold(int jumps) {
         if (jumps < 1) throw new IllegalArgumentException("the translation threshold must be at least 1");
-        if (dbt != null) dbt.threshold = dbt.userThreshold = jumps;
+        if (dbt != null) dbt.setThresholds(jumps, jumps);
     }
 
     /** Under lockstep, the first disagreement between the engines; else null. */
