@@ -164,6 +164,19 @@ final class Dbt {
         applyThresholds();
     }
 
+    /**
+     * Whether the hart runs code that the boot gate holds back: then it is interpreted exactly as
+     * under the interpreter, with no jumps counted, as none could make it hot.
+     */
+    boolean booting() {
+        return gateLeft >= 0 && h.priv != Hart.M;
+    }
+
+    /** The hart retired {@code retired} more instructions: they count towards the boot gate. */
+    void retired(long retired) {
+        if (gateLeft >= 0 && (gateLeft -= retired) < 0) openGate();
+    }
+
     /** The hart waits for an interrupt: the guest has booted (see {@link #BOOT_GATE}). */
     void idled() {
         if (gateLeft >= 0) openGate();
@@ -292,7 +305,7 @@ final class Dbt {
                 break;
             }
         }
-        if (gateLeft >= 0 && (gateLeft -= limit - hard) < 0) openGate();
+        retired(limit - hard);
         return limit - hard;
     }
 

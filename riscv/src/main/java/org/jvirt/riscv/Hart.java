@@ -139,10 +139,12 @@ public final class Hart {
                 if (dbt != null) dbt.idled();
                 break;
             }
-            if (dbt != null) {
+            if (dbt != null && !dbt.booting()) {
                 done += dbt.runChunk(DBT_CHUNK, budget - done);
             } else {
-                done += step((int) Math.min(CHUNK, budget - done), false);
+                int k = step((int) Math.min(CHUNK, budget - done), false);
+                done += k;
+                if (dbt != null) dbt.retired(k);
             }
         }
         return done;
