@@ -41,7 +41,7 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--engine", paramLabel = "ENGINE", description = "How the guest runs. riscv64: dbt (hot code translated to JVM bytecode; the default), interp (interpreted), or lockstep (dbt, each translated run checked against the interpreter). x86_64: kvm.")
     String engine;
 
-    @Option(names = "--dbt-threshold", paramLabel = "N", description = "Under dbt and lockstep: jumps to an address before the code there is translated (default: 50000, 5000 in user mode; or -Djvirt.dbt.threshold and -Djvirt.dbt.userThreshold).")
+    @Option(names = "--dbt-threshold", paramLabel = "N", description = "Under dbt and lockstep: jumps to an address before the code there is translated (default: 50000, 5000 in user mode, and S- and U-mode code only once the guest has booted; or -Djvirt.dbt.threshold and -Djvirt.dbt.userThreshold). Given, it applies from the start.")
     Integer dbtThreshold;
 
     @Option(names = "--kernel", paramLabel = "FILE", description = "A RISC-V Linux kernel (Image or vmlinux), or with --bios none a bare-metal ELF.")
