@@ -496,7 +496,8 @@ public final class Hart {
     /**
      * Runs this hart under host firmware, as OpenSBI would leave it: in S-mode at {@code entry} with
      * a0 = hart id and a1 = {@code a1} (the device tree), every delegable trap and the S-mode
-     * interrupts delegated, the counters readable from S- and U-mode, and all of memory open to S and U through PMP.
+     * interrupts delegated, the counters readable from S- and U-mode, and all of memory open to S
+     * and U through PMP.
      */
     public void bootSupervisor(Firmware fw, long entry, long a1) {
         firmware = fw;
