@@ -172,6 +172,15 @@ final class Dbt {
         return gateLeft >= 0 && h.priv != Hart.M;
     }
 
+    /** S- and U-mode instructions the boot gate kept to the interpreter (for the statistics). */
+    long bootInterpreted;
+
+    /** The hart interpreted {@code retired} instructions because it was {@link #booting}. */
+    void heldBack(long retired) {
+        bootInterpreted += retired;
+        retired(retired);
+    }
+
     /** The hart retired {@code retired} more instructions: they count towards the boot gate. */
     void retired(long retired) {
         if (gateLeft >= 0 && (gateLeft -= retired) < 0) openGate();
@@ -564,6 +573,7 @@ final class Dbt {
     DbtStats stats() {
         return new DbtStats(translator.translated, translator.bytecodeBytes, translator.nanos, live, lookups, hits,
                 chained + h.dbtNested, dispatched, invalidations, flushes, translatedInstructions,
-                lockstep == null ? 0 : lockstep.checked, lockstep == null ? 0 : lockstep.skipped);
+                lockstep == null ? 0 : lockstep.checked, lockstep == null ? 0 : lockstep.skipped,
+                bootInterpreted, gateLeft < 0);
     }
 }

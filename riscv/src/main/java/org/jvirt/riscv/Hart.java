@@ -144,7 +144,7 @@ public final class Hart {
             } else {
                 int k = step((int) Math.min(CHUNK, budget - done), false);
                 done += k;
-                if (dbt != null) dbt.retired(k);
+                if (dbt != null) dbt.heldBack(k);
             }
         }
         return done;
