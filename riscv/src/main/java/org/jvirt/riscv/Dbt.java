@@ -120,9 +120,9 @@ final class Dbt {
     /** Under {@code --engine lockstep}: checks each translated run against the interpreter. */
     Lockstep lockstep;
     /**
-     * Instructions after which S- and U-mode code is translated even if the hart has not yet waited
-     * for an interrupt (-Djvirt.dbt.bootGate; 0 turns the gate off). Until either happens, the guest
-     * is taken to be booting: a kernel's boot runs each piece of its code briefly, so the bundled
+     * S- and U-mode instructions after which that code is translated even if the hart has not yet
+     * waited for an interrupt (-Djvirt.dbt.bootGate; 0 turns the gate off). Until either happens, the
+     * guest is taken to be booting: a kernel's boot runs each piece of its code briefly, so the bundled
      * guest's translations ran 2-3% of its boot's instructions, and translating them, with the JIT
      * compiling them on the core the JVM's own warm-up needs, made the boot 8% slower than the
      * interpreter's (docs/benchmarks.md). A booted guest waits for input or work, and a workload
@@ -130,76 +130,50 @@ final class Dbt {
      * many instructions. Machine-mode code (firmware, bare-metal programs) is never held back.
      */
     static final long BOOT_GATE = Long.getLong("jvirt.dbt.bootGate", 200_000_000L);
-    /** Instructions left before the boot gate opens; negative once it is open. */
+    /** S- and U-mode instructions left before the boot gate opens; negative once it is open. */
     private long gateLeft = BOOT_GATE > 0 ? BOOT_GATE : -1;
+    /** S- and U-mode instructions the boot gate kept to the interpreter (for the statistics). */
+    private long bootInterpreted;
     /**
      * Entries before translation, and what an exit to code not translated weighs, by privilege level
-     * (U 0, S 1, M 3). While the boot gate is closed, the S and U thresholds are out of reach.
+     * (U 0, S 1, M 3).
      */
     private final int[] thresholds = new int[4], exitHeats = new int[4];
-    private int kernelThreshold = THRESHOLD, userThreshold = Math.min(THRESHOLD, USER_THRESHOLD);
     {
-        applyThresholds();
+        setThresholds(THRESHOLD, Math.min(THRESHOLD, USER_THRESHOLD));
         java.util.Arrays.fill(exitHeats, EXIT_HEAT);
         exitHeats[Hart.U] = USER_EXIT_HEAT;
     }
 
-    /** Entries before translation in kernel and firmware code, and in user code; opens the boot gate (tests, --dbt-threshold). */
+    /** Entries before translation in kernel and firmware code, and in user code. */
     void setThresholds(int kernel, int user) {
-        kernelThreshold = kernel;
-        userThreshold = user;
-        gateLeft = -1;
-        applyThresholds();
+        java.util.Arrays.fill(thresholds, kernel);
+        thresholds[Hart.U] = user;
     }
 
-    private void applyThresholds() {
-        java.util.Arrays.fill(thresholds, kernelThreshold);
-        thresholds[Hart.U] = userThreshold;
-        if (gateLeft >= 0) thresholds[Hart.S] = thresholds[Hart.U] = Integer.MAX_VALUE;
-    }
-
-    /** Closes the boot gate for {@code instructions} more instructions (tests). */
+    /** Closes the boot gate for {@code instructions} more S- and U-mode instructions; negative opens it (tests, --dbt-threshold). */
     void closeGate(long instructions) {
         gateLeft = instructions;
-        applyThresholds();
     }
 
     /**
-     * Whether the hart runs code that the boot gate holds back: then it is interpreted exactly as
-     * under the interpreter, with no jumps counted, as none could make it hot.
+     * Whether the hart runs code that the boot gate holds back. The hart then interprets it exactly as
+     * the interpreter does, counting no jumps, so nothing of the boot's S- and U-mode code is hot when
+     * the gate opens (a chunk of machine-mode code ends at the change of privilege).
      */
     boolean booting() {
         return gateLeft >= 0 && h.priv != Hart.M;
     }
 
-    /** S- and U-mode instructions the boot gate kept to the interpreter (for the statistics). */
-    long bootInterpreted;
-
     /** The hart interpreted {@code retired} instructions because it was {@link #booting}. */
     void heldBack(long retired) {
         bootInterpreted += retired;
-        retired(retired);
-    }
-
-    /** The hart retired {@code retired} more instructions: they count towards the boot gate. */
-    void retired(long retired) {
-        if (gateLeft >= 0 && (gateLeft -= retired) < 0) openGate();
+        if ((gateLeft -= retired) < 0) gateLeft = -1;
     }
 
     /** The hart waits for an interrupt: the guest has booted (see {@link #BOOT_GATE}). */
     void idled() {
-        if (gateLeft >= 0) openGate();
-    }
-
-    /**
-     * Lets S- and U-mode code be translated. What the boot made hot is forgotten: code hot then and
-     * not since would otherwise be translated at once.
-     */
-    private void openGate() {
         gateLeft = -1;
-        applyThresholds();
-        for (int i = 0; i < heat.length; i++) if (heat[i] < OWNED) heat[i] = 0;
-        java.util.Arrays.fill(collided, 0);
     }
 
     /** What an exit to code not translated weighs, for the code the hart runs now. */
@@ -314,7 +288,6 @@ final class Dbt {
                 break;
             }
         }
-        retired(limit - hard);
         return limit - hard;
     }
 

@@ -169,7 +169,10 @@ public final class Hart {
     /** Sets how many jumps to an address make its code hot enough to translate (translating engines only). */
     public void setTranslationThreshold(int jumps) {
         if (jumps < 1) throw new IllegalArgumentException("the translation threshold must be at least 1");
-        if (dbt != null) dbt.setThresholds(jumps, jumps);
+        if (dbt != null) {
+            dbt.setThresholds(jumps, jumps);
+            dbt.closeGate(-1); // translate from the start, at that threshold
+        }
     }
 
     /** Under lockstep, the first disagreement between the engines; else null. */
