@@ -48,6 +48,8 @@ public final class Hart {
     /** The interpreter's page being executed (1: none), its RAM offset and decoded instructions (see step). */
     private long fetchPage = 1, fetchOffset;
     private Insn[] fetchCode;
+    /** instret when the interpreter's chunk began (see step). */
+    private long stepInstret;
     /** The hart executed WFI and waits for an interrupt. */
     boolean waiting;
     /** Instructions retired (minstret), counted as they retire. */
@@ -214,13 +216,16 @@ public final class Hart {
         fetchPage = 1;
         breakChunk = false;
         // Instructions retired are counted in a local; the field is brought up to date before anything
-        // that may read it (the lambdas: CSR reads of instret) and when the chunk ends.
-        final long startInstret = instret;
+        // that may read it (the lambdas: CSR reads of instret) and when the chunk ends. The count at
+        // the start is a field too, for the reason above.
+        stepInstret = instret;
         int i = 0;
         try {
-            for (; i < n && !breakChunk; i++) {
+            for (; i < n; i++) {
+                // Where a trap leaves pc: kept in the field, not in a local the handler reads, so that
+                // the local need not be spilled across the call to the instruction's semantics.
+                this.pc = pc;
                 if ((pc & ~0xfffL) != fetchPage) {
-                    this.pc = pc;
                     long offset = mmu.executablePage(pc);
                     if (offset >= 0) {
                         fetchOffset = offset;
@@ -233,42 +238,45 @@ public final class Hart {
                 }
                 int slot = (int) (pc & 0xfff) >>> 1;
                 Insn d = fetchCode[slot];
-                if (d == null) { // not decoded yet; or a device page, or the last parcel, whose slots stay empty
-                    this.pc = pc;
-                    d = fetchUncached(pc, slot);
-                }
+                if (d == null) d = fetchUncached(pc, slot); // not decoded yet; or a device page, or the last parcel, whose slots stay empty
                 int op = d.op;
-                long from = pc;
                 if (op == 0) {
-                    instret = startInstret + i;
+                    instret = stepInstret + i;
                     pc = d.exec.exec(this, d, pc);
-                    if (instret != startInstret + i) { // it wrote minstret, which holds v - 1 until it retires
+                    if (instret != stepInstret + i) { // it wrote minstret, which holds v - 1 until it retires
                         instret++;
                         this.pc = pc;
                         return i + 1;
                     }
-                    // Code after an instruction a translation cannot hold (a CSR access, sfence.vma) is
-                    // reached by falling through, never by a jump: it is profiled here, or it would
-                    // stay interpreted (the kernel's sections that disable interrupts with csrrc).
-                    if (profile && !d.callable && pc - from == d.len && dbt.fellTo(pc)) {
+                    // Only these instructions (CSR accesses, xRET, WFI, sfence.vma, ecall) end a chunk
+                    // early; RV64I and M never do, so their path carries no check of the flag.
+                    if (breakChunk) {
                         i++;
                         break;
                     }
-                } else if (op < RvI.END) {
-                    pc = RvI.execute(this, d, pc);
+                    // Code after an instruction a translation cannot hold (a CSR access, sfence.vma) is
+                    // reached by falling through, never by a jump: it is profiled here, or it would
+                    // stay interpreted (the kernel's sections that disable interrupts with csrrc).
+                    if (profile && !d.callable && pc - this.pc == d.len && dbt.fellTo(pc)) {
+                        i++;
+                        break;
+                    }
+                } else if (d.len == 4) {
+                    // The next pc is a constant of the branch taken, never loaded from d: see
+                    // RvI.execute. Calls in both arms keep C2 from turning the branch into a cmov.
+                    pc = op < RvI.END ? RvI.execute(this, d, pc, pc + 4) : RvM.execute(this, d, pc, pc + 4);
                 } else {
-                    pc = RvM.execute(this, d, pc);
+                    pc = op < RvI.END ? RvI.execute(this, d, pc, pc + 2) : RvM.execute(this, d, pc, pc + 2);
                 }
-                if (profile && pc - from != d.len && dbt.jumpedTo(pc)) {
+                if (profile && pc - this.pc != d.len && dbt.jumpedTo(pc)) {
                     i++;
                     break;
                 }
             }
-            instret = startInstret + i;
+            instret = stepInstret + i;
             this.pc = pc;
         } catch (Trap t) {
-            instret = startInstret + i;
-            this.pc = pc; // the instruction that trapped: pc advances only when one completes
+            instret = stepInstret + i; // this.pc is the instruction that trapped: it advances only when one completes
             takeTrap(trapCause, trapValue);
         }
         return i;

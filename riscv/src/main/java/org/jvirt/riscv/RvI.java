@@ -128,64 +128,74 @@ final class RvI {
 
     /** Performs operation {@code d.op} and returns the address of the next instruction. */
     static long execute(Hart h, Insn d, long pc) {
+        return execute(h, d, pc, pc + d.len);
+    }
+
+    /**
+     * The same, given {@code next}, the address that follows the instruction. The interpreter passes
+     * it as {@code pc + 4} or {@code pc + 2} from a branch on the length, so that the next pc does not
+     * wait for the instruction's fields to load: that dependency, one per instruction, was the
+     * interpreter's critical path (bench/InterpreterCeiling.java).
+     */
+    static long execute(Hart h, Insn d, long pc, long next) {
         final long[] x = h.x;
         return switch (d.op) {
-            case LUI -> { x[d.rd] = d.imm; yield pc + d.len; }
-            case AUIPC -> { x[d.rd] = pc + d.imm; yield pc + d.len; }
-            case JAL -> { x[d.rd] = pc + d.len; yield pc + d.imm; }
+            case LUI -> { x[d.rd] = d.imm; yield next; }
+            case AUIPC -> { x[d.rd] = pc + d.imm; yield next; }
+            case JAL -> { x[d.rd] = next; yield pc + d.imm; }
             case JALR -> {
                 long target = (x[d.rs1] + d.imm) & ~1L; // the link may overwrite rs1: read it first
-                x[d.rd] = pc + d.len;
+                x[d.rd] = next;
                 yield target;
             }
-            case BEQ -> x[d.rs1] == x[d.rs2] ? pc + d.imm : pc + d.len;
-            case BNE -> x[d.rs1] != x[d.rs2] ? pc + d.imm : pc + d.len;
-            case BLT -> x[d.rs1] < x[d.rs2] ? pc + d.imm : pc + d.len;
-            case BGE -> x[d.rs1] >= x[d.rs2] ? pc + d.imm : pc + d.len;
-            case BLTU -> Long.compareUnsigned(x[d.rs1], x[d.rs2]) < 0 ? pc + d.imm : pc + d.len;
-            case BGEU -> Long.compareUnsigned(x[d.rs1], x[d.rs2]) >= 0 ? pc + d.imm : pc + d.len;
-            case LB -> { x[d.rd] = (byte) h.mmu.load8(x[d.rs1] + d.imm); yield pc + d.len; }
-            case LH -> { x[d.rd] = (short) h.mmu.load16(x[d.rs1] + d.imm); yield pc + d.len; }
-            case LW -> { x[d.rd] = (int) h.mmu.load32(x[d.rs1] + d.imm); yield pc + d.len; }
-            case LD -> { x[d.rd] = h.mmu.load64(x[d.rs1] + d.imm); yield pc + d.len; }
-            case LBU -> { x[d.rd] = h.mmu.load8(x[d.rs1] + d.imm); yield pc + d.len; }
-            case LHU -> { x[d.rd] = h.mmu.load16(x[d.rs1] + d.imm); yield pc + d.len; }
-            case LWU -> { x[d.rd] = h.mmu.load32(x[d.rs1] + d.imm); yield pc + d.len; }
-            case SB -> { h.mmu.store8(x[d.rs1] + d.imm, x[d.rs2]); yield pc + d.len; }
-            case SH -> { h.mmu.store16(x[d.rs1] + d.imm, x[d.rs2]); yield pc + d.len; }
-            case SW -> { h.mmu.store32(x[d.rs1] + d.imm, x[d.rs2]); yield pc + d.len; }
-            case SD -> { h.mmu.store64(x[d.rs1] + d.imm, x[d.rs2]); yield pc + d.len; }
-            case ADDI -> { x[d.rd] = x[d.rs1] + d.imm; yield pc + d.len; }
-            case SLTI -> { x[d.rd] = x[d.rs1] < d.imm ? 1 : 0; yield pc + d.len; }
-            case SLTIU -> { x[d.rd] = Long.compareUnsigned(x[d.rs1], d.imm) < 0 ? 1 : 0; yield pc + d.len; }
-            case XORI -> { x[d.rd] = x[d.rs1] ^ d.imm; yield pc + d.len; }
-            case ORI -> { x[d.rd] = x[d.rs1] | d.imm; yield pc + d.len; }
-            case ANDI -> { x[d.rd] = x[d.rs1] & d.imm; yield pc + d.len; }
-            case SLLI -> { x[d.rd] = x[d.rs1] << d.imm; yield pc + d.len; }
-            case SRLI -> { x[d.rd] = x[d.rs1] >>> d.imm; yield pc + d.len; }
-            case SRAI -> { x[d.rd] = x[d.rs1] >> d.imm; yield pc + d.len; }
-            case ADD -> { x[d.rd] = x[d.rs1] + x[d.rs2]; yield pc + d.len; }
-            case SUB -> { x[d.rd] = x[d.rs1] - x[d.rs2]; yield pc + d.len; }
-            case SLL -> { x[d.rd] = x[d.rs1] << x[d.rs2]; yield pc + d.len; }
-            case SLT -> { x[d.rd] = x[d.rs1] < x[d.rs2] ? 1 : 0; yield pc + d.len; }
-            case SLTU -> { x[d.rd] = Long.compareUnsigned(x[d.rs1], x[d.rs2]) < 0 ? 1 : 0; yield pc + d.len; }
-            case XOR -> { x[d.rd] = x[d.rs1] ^ x[d.rs2]; yield pc + d.len; }
-            case SRL -> { x[d.rd] = x[d.rs1] >>> x[d.rs2]; yield pc + d.len; }
-            case SRA -> { x[d.rd] = x[d.rs1] >> x[d.rs2]; yield pc + d.len; }
-            case OR -> { x[d.rd] = x[d.rs1] | x[d.rs2]; yield pc + d.len; }
-            case AND -> { x[d.rd] = x[d.rs1] & x[d.rs2]; yield pc + d.len; }
-            case ADDIW -> { x[d.rd] = (int) (x[d.rs1] + d.imm); yield pc + d.len; }
-            case SLLIW -> { x[d.rd] = (int) x[d.rs1] << d.imm; yield pc + d.len; }
-            case SRLIW -> { x[d.rd] = (int) x[d.rs1] >>> d.imm; yield pc + d.len; }
-            case SRAIW -> { x[d.rd] = (int) x[d.rs1] >> d.imm; yield pc + d.len; }
-            case ADDW -> { x[d.rd] = (int) (x[d.rs1] + x[d.rs2]); yield pc + d.len; }
-            case SUBW -> { x[d.rd] = (int) (x[d.rs1] - x[d.rs2]); yield pc + d.len; }
-            case SLLW -> { x[d.rd] = (int) x[d.rs1] << (x[d.rs2] & 31); yield pc + d.len; }
-            case SRLW -> { x[d.rd] = (int) x[d.rs1] >>> (x[d.rs2] & 31); yield pc + d.len; }
-            case SRAW -> { x[d.rd] = (int) x[d.rs1] >> (x[d.rs2] & 31); yield pc + d.len; }
+            case BEQ -> x[d.rs1] == x[d.rs2] ? pc + d.imm : next;
+            case BNE -> x[d.rs1] != x[d.rs2] ? pc + d.imm : next;
+            case BLT -> x[d.rs1] < x[d.rs2] ? pc + d.imm : next;
+            case BGE -> x[d.rs1] >= x[d.rs2] ? pc + d.imm : next;
+            case BLTU -> Long.compareUnsigned(x[d.rs1], x[d.rs2]) < 0 ? pc + d.imm : next;
+            case BGEU -> Long.compareUnsigned(x[d.rs1], x[d.rs2]) >= 0 ? pc + d.imm : next;
+            case LB -> { x[d.rd] = (byte) h.mmu.load8(x[d.rs1] + d.imm); yield next; }
+            case LH -> { x[d.rd] = (short) h.mmu.load16(x[d.rs1] + d.imm); yield next; }
+            case LW -> { x[d.rd] = (int) h.mmu.load32(x[d.rs1] + d.imm); yield next; }
+            case LD -> { x[d.rd] = h.mmu.load64(x[d.rs1] + d.imm); yield next; }
+            case LBU -> { x[d.rd] = h.mmu.load8(x[d.rs1] + d.imm); yield next; }
+            case LHU -> { x[d.rd] = h.mmu.load16(x[d.rs1] + d.imm); yield next; }
+            case LWU -> { x[d.rd] = h.mmu.load32(x[d.rs1] + d.imm); yield next; }
+            case SB -> { h.mmu.store8(x[d.rs1] + d.imm, x[d.rs2]); yield next; }
+            case SH -> { h.mmu.store16(x[d.rs1] + d.imm, x[d.rs2]); yield next; }
+            case SW -> { h.mmu.store32(x[d.rs1] + d.imm, x[d.rs2]); yield next; }
+            case SD -> { h.mmu.store64(x[d.rs1] + d.imm, x[d.rs2]); yield next; }
+            case ADDI -> { x[d.rd] = x[d.rs1] + d.imm; yield next; }
+            case SLTI -> { x[d.rd] = x[d.rs1] < d.imm ? 1 : 0; yield next; }
+            case SLTIU -> { x[d.rd] = Long.compareUnsigned(x[d.rs1], d.imm) < 0 ? 1 : 0; yield next; }
+            case XORI -> { x[d.rd] = x[d.rs1] ^ d.imm; yield next; }
+            case ORI -> { x[d.rd] = x[d.rs1] | d.imm; yield next; }
+            case ANDI -> { x[d.rd] = x[d.rs1] & d.imm; yield next; }
+            case SLLI -> { x[d.rd] = x[d.rs1] << d.imm; yield next; }
+            case SRLI -> { x[d.rd] = x[d.rs1] >>> d.imm; yield next; }
+            case SRAI -> { x[d.rd] = x[d.rs1] >> d.imm; yield next; }
+            case ADD -> { x[d.rd] = x[d.rs1] + x[d.rs2]; yield next; }
+            case SUB -> { x[d.rd] = x[d.rs1] - x[d.rs2]; yield next; }
+            case SLL -> { x[d.rd] = x[d.rs1] << x[d.rs2]; yield next; }
+            case SLT -> { x[d.rd] = x[d.rs1] < x[d.rs2] ? 1 : 0; yield next; }
+            case SLTU -> { x[d.rd] = Long.compareUnsigned(x[d.rs1], x[d.rs2]) < 0 ? 1 : 0; yield next; }
+            case XOR -> { x[d.rd] = x[d.rs1] ^ x[d.rs2]; yield next; }
+            case SRL -> { x[d.rd] = x[d.rs1] >>> x[d.rs2]; yield next; }
+            case SRA -> { x[d.rd] = x[d.rs1] >> x[d.rs2]; yield next; }
+            case OR -> { x[d.rd] = x[d.rs1] | x[d.rs2]; yield next; }
+            case AND -> { x[d.rd] = x[d.rs1] & x[d.rs2]; yield next; }
+            case ADDIW -> { x[d.rd] = (int) (x[d.rs1] + d.imm); yield next; }
+            case SLLIW -> { x[d.rd] = (int) x[d.rs1] << d.imm; yield next; }
+            case SRLIW -> { x[d.rd] = (int) x[d.rs1] >>> d.imm; yield next; }
+            case SRAIW -> { x[d.rd] = (int) x[d.rs1] >> d.imm; yield next; }
+            case ADDW -> { x[d.rd] = (int) (x[d.rs1] + x[d.rs2]); yield next; }
+            case SUBW -> { x[d.rd] = (int) (x[d.rs1] - x[d.rs2]); yield next; }
+            case SLLW -> { x[d.rd] = (int) x[d.rs1] << (x[d.rs2] & 31); yield next; }
+            case SRLW -> { x[d.rd] = (int) x[d.rs1] >>> (x[d.rs2] & 31); yield next; }
+            case SRAW -> { x[d.rd] = (int) x[d.rs1] >> (x[d.rs2] & 31); yield next; }
             // Memory ordering is trivially satisfied by an interpreter that completes each access in
             // order; stores drop decoded code on their page at once, so fence.i has nothing left to do.
-            case FENCE, FENCE_I -> pc + d.len;
+            case FENCE, FENCE_I -> next;
             default -> throw new IllegalStateException("not an RV64I operation: " + d);
         };
     }

@@ -28,6 +28,11 @@ final class RvM {
         .add("remuw",  "0000001 ..... ..... 111 ..... 0111011", R, REMUW);
 
     static long execute(Hart h, Insn d, long pc) {
+        return execute(h, d, pc, pc + d.len);
+    }
+
+    /** The same, given the address that follows the instruction (see {@link RvI#execute(Hart, Insn, long, long)}). */
+    static long execute(Hart h, Insn d, long pc, long next) {
         long a = h.x[d.rs1], b = h.x[d.rs2];
         int aw = (int) a, bw = (int) b;
         h.x[d.rd] = switch (d.op) {
@@ -46,6 +51,6 @@ final class RvM {
             case REMUW -> bw == 0 ? aw : Integer.remainderUnsigned(aw, bw);
             default -> throw new IllegalStateException("not an M operation: " + d);
         };
-        return pc + d.len;
+        return next;
     }
 }
