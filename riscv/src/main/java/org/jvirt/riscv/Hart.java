@@ -239,8 +239,14 @@ public final class Hart {
                 int slot = (int) (pc & 0xfff) >>> 1;
                 Insn d = fetchCode[slot];
                 if (d == null) d = fetchUncached(pc, slot); // not decoded yet; or a device page, or the last parcel, whose slots stay empty
-                int op = d.op;
-                if (op == 0) {
+                int k = d.dispatch;
+                // The next pc is a constant of the branch taken, never loaded from d: see
+                // RvI.execute. Calls in every arm keep C2 from turning the branches into cmovs.
+                if (k > Insn.COMPRESSED) {
+                    pc = RvI.execute(this, d, pc, pc + 2);
+                } else if (k > 0) {
+                    pc = RvI.execute(this, d, pc, pc + 4);
+                } else {
                     instret = stepInstret + i;
                     pc = d.exec.exec(this, d, pc);
                     if (instret != stepInstret + i) { // it wrote minstret, which holds v - 1 until it retires
@@ -261,12 +267,6 @@ public final class Hart {
                         i++;
                         break;
                     }
-                } else if (d.len == 4) {
-                    // The next pc is a constant of the branch taken, never loaded from d: see
-                    // RvI.execute. Calls in both arms keep C2 from turning the branch into a cmov.
-                    pc = op < RvI.END ? RvI.execute(this, d, pc, pc + 4) : RvM.execute(this, d, pc, pc + 4);
-                } else {
-                    pc = op < RvI.END ? RvI.execute(this, d, pc, pc + 2) : RvM.execute(this, d, pc, pc + 2);
                 }
                 if (profile && pc - this.pc != d.len && dbt.jumpedTo(pc)) {
                     i++;

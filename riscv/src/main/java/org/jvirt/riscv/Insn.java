@@ -23,6 +23,13 @@ public final class Insn {
     public final Exec exec;
     /** For instructions the interpreter dispatches by number (see {@link RvI}), the operation; else 0. */
     public final int op;
+    /**
+     * How the interpreter dispatches it, in one compare where op and len would take three: 0 through
+     * {@link #exec}; {@link #op} for a 32-bit instruction with an operation number;
+     * {@code op + COMPRESSED} for a 16-bit one.
+     */
+    final int dispatch;
+    static final int COMPRESSED = 128;
     public final int rd, rs1, rs2, rs3;
     /** The immediate, sign-extended; for CSR instructions the CSR number; for FP ops the rm field. */
     public final long imm;
@@ -42,6 +49,7 @@ public final class Insn {
         this.name = name;
         this.exec = exec;
         this.op = op;
+        this.dispatch = op == 0 ? 0 : len == 2 ? op + COMPRESSED : op;
         this.rd = rd;
         this.rs1 = rs1;
         this.rs2 = rs2;

@@ -196,7 +196,7 @@ final class RvI {
             // Memory ordering is trivially satisfied by an interpreter that completes each access in
             // order; stores drop decoded code on their page at once, so fence.i has nothing left to do.
             case FENCE, FENCE_I -> next;
-            default -> throw new IllegalStateException("not an RV64I operation: " + d);
+            default -> RvM.execute(h, d, pc, next); // M's numbers follow I's
         };
     }
 }
