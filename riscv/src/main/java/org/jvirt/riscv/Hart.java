@@ -214,7 +214,6 @@ public final class Hart {
         // Fields, not locals: values the loop carries across its call to an instruction's semantics
         // are stored to the stack at every instruction; fields are only read.
         fetchPage = 1;
-        fetchCode = NO_CODE;
         breakChunk = false;
         // Instructions retired are counted in a local; the field is brought up to date before anything
         // that may read it (the lambdas: CSR reads of instret) and when the chunk ends. The count at
@@ -226,10 +225,7 @@ public final class Hart {
                 // Where a trap leaves pc: kept in the field, not in a local the handler reads, so that
                 // the local need not be spilled across the call to the instruction's semantics.
                 this.pc = pc;
-                // The page check and the slot in one subtraction. With no page (fetchPage 1), a pc
-                // that still lands "inside" finds the empty slots of NO_CODE and takes the slow fetch.
-                long inPage = pc - fetchPage;
-                if (Long.compareUnsigned(inPage, 0xfff) > 0) {
+                if ((pc & ~0xfffL) != fetchPage) {
                     long offset = mmu.executablePage(pc);
                     if (offset >= 0) {
                         fetchOffset = offset;
@@ -239,9 +235,8 @@ public final class Hart {
                         fetchPage = 1;
                         fetchCode = NO_CODE;
                     }
-                    inPage = pc & 0xfff;
                 }
-                int slot = (int) inPage >>> 1;
+                int slot = (int) (pc & 0xfff) >>> 1;
                 Insn d = fetchCode[slot];
                 if (d == null) d = fetchUncached(pc, slot); // not decoded yet; or a device page, or the last parcel, whose slots stay empty
                 int k = d.dispatch;
