@@ -49,6 +49,7 @@ public final class Insn {
         this.name = name;
         this.exec = exec;
         this.op = op;
+        if (op < 0 || op >= COMPRESSED) throw new IllegalArgumentException("operation number out of range: " + op);
         this.dispatch = op == 0 ? 0 : len == 2 ? op + COMPRESSED : op;
         this.rd = rd;
         this.rs1 = rs1;
