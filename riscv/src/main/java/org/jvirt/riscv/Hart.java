@@ -210,7 +210,8 @@ public final class Hart {
     private int step(int n, boolean profile) {
         long pc = this.pc;
         // The page being executed and its decoded instructions, kept across instructions. They stay
-        // valid until the chunk ends, which every change of privilege, translation or code forces.
+        // valid until the chunk ends, which every change of privilege or translation forces; a store to
+        // code empties its slots in this same array (CodeCache.written).
         // Fields, not locals: values the loop carries across its call to an instruction's semantics
         // are stored to the stack at every instruction; fields are only read.
         fetchPage = 1;
@@ -254,8 +255,10 @@ public final class Hart {
                         this.pc = pc;
                         return i + 1;
                     }
-                    // Only these instructions (CSR accesses, xRET, WFI, sfence.vma, ecall) end a chunk
-                    // early; RV64I and M never do, so their path carries no check of the flag.
+                    // Only these instructions (CSR accesses, xRET, WFI, sfence.vma, ecall) end this
+                    // hart's chunk early; RV64I and M never do, so their path carries no check of the
+                    // flag. What another hart asks of this one (an SBI remote fence, a code cache that
+                    // started afresh) takes effect at the end of the chunk, as interrupts do.
                     if (breakChunk) {
                         i++;
                         break;
