@@ -36,11 +36,10 @@ final class Stats {
                     dbt.lookups() > 0 ? 100.0 * dbt.hits() / dbt.lookups() : 0.0);
             err.printf("  transitions           %,d chained, %,d dispatched%n", dbt.chained(), dbt.dispatched());
             err.printf("  invalidations         %,d (code written), %,d cache flushes%n", dbt.invalidations(), dbt.flushes());
-            if (dbt.bootInterpreted() > 0 && dbt.bootGateOpen())
-                err.printf("  boot gate             opened after %,d S- and U-mode instructions, interpreted (the boot)%n",
-                        dbt.bootInterpreted());
-            else if (dbt.bootInterpreted() > 0)
-                err.printf("  boot gate             closed: %,d S- and U-mode instructions interpreted, the guest has not idled yet%n",
+            if (dbt.bootInterpreted() > 0)
+                err.printf(dbt.bootGateOpen()
+                        ? "  boot gate             opened after %,d S- and U-mode instructions, interpreted (the boot)%n"
+                        : "  boot gate             closed: %,d S- and U-mode instructions interpreted, the guest has not idled yet%n",
                         dbt.bootInterpreted());
             if (m.harts().getFirst().engine() == org.jvirt.riscv.Engine.LOCKSTEP)
                 err.printf("  lockstep              %,d translated runs checked against the interpreter, %,d not (they touched a device)%n",

@@ -151,9 +151,14 @@ final class Dbt {
         thresholds[Hart.U] = user;
     }
 
-    /** Closes the boot gate for {@code instructions} more S- and U-mode instructions; negative opens it (tests, --dbt-threshold). */
+    /** Closes the boot gate for {@code instructions} more S- and U-mode instructions (tests). */
     void closeGate(long instructions) {
         gateLeft = instructions;
+    }
+
+    /** Lets S- and U-mode code be translated from now on (the guest idled, or --dbt-threshold). */
+    void openGate() {
+        gateLeft = -1;
     }
 
     /**
@@ -173,7 +178,7 @@ final class Dbt {
 
     /** The hart waits for an interrupt: the guest has booted (see {@link #BOOT_GATE}). */
     void idled() {
-        gateLeft = -1;
+        openGate();
     }
 
     /** What an exit to code not translated weighs, for the code the hart runs now. */

@@ -173,7 +173,7 @@ public final class Hart {
         if (jumps < 1) throw new IllegalArgumentException("the translation threshold must be at least 1");
         if (dbt != null) {
             dbt.setThresholds(jumps, jumps);
-            dbt.closeGate(-1); // translate from the start, at that threshold
+            dbt.openGate(); // translate from the start, at that threshold
         }
     }
 
