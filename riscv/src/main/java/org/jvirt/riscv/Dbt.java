@@ -390,7 +390,7 @@ final class Dbt {
             b = translator.translate(h, pc, page, MAX_LENGTH);
             if (b != null) install(e, b);
         }
-        if (b == null) return null;
+        if (b == null || b.dataCtx != h.mmu.dataCtx) return null;
         hits++;
         b.epoch = h.mapEpoch;
         cache(b);
@@ -403,12 +403,13 @@ final class Dbt {
         if (ops.isEmpty()) return;
         Translator.Op last = ops.getLast();
         Job job = new Job(pc, page + (pc & 0xfff), page + (last.pc() & 0xfff) + last.d().len, h.mapEpoch, ops);
+        long dataCtx = h.mmu.dataCtx; // read here: the hart's thread owns it
         e.queued = true;
         pending.add(job);
         (h.priv == Hart.U ? USER_TRANSLATOR_THREAD : TRANSLATOR_THREAD).execute(() -> {
             long t0 = System.nanoTime();
             try {
-                job.result = translator.build(job.ops, page);
+                job.result = translator.build(job.ops, page, dataCtx);
             } catch (RuntimeException | LinkageError failure) {
                 job.failure = failure instanceof RuntimeException r ? r : new IllegalStateException("defining a translation failed", failure);
             } finally {

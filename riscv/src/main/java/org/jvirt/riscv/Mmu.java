@@ -10,13 +10,14 @@ import org.jvirt.machine.GuestMemory;
  * Address translation (Sv39 and Sv48, privileged spec 1.12 section 4.3-4.4), PMP checks, a TLB, and
  * the hart's loads, stores, fetches and atomics.
  *
- * <p>The TLB is direct-mapped, one array per access kind (read, write, execute), so that an entry
- * encodes its permission by where it is: an entry in the write TLB was filled by a store, so its PTE
+ * <p>The TLB is direct-mapped, with a row per access kind (read, write, execute), so that an entry
+ * encodes its permission by where it is: an entry in the write row was filled by a store, so its PTE
  * already has D set and PMP already allowed writes. Each tag is the virtual page number plus the
  * privilege it was filled for in the low bits, so changing privilege needs no flush. For a RAM page
  * the entry holds the offset that turns a virtual address into a host address (see {@link #ALL}), so a hit
- * costs one compare and one access. An entry's tag and offset sit side by side (tag at {@code 2i},
- * offset at {@code 2i + 1}), so a hit reads one cache line and one array.
+ * costs one compare and one access. A page's three entries sit side by side in one array, each a tag
+ * followed by its offset (see {@link #slot}), so a hit reads one cache line, and translated code that
+ * both loads and stores holds one array in a register, not two.
  */
 public final class Mmu {
     static final int READ = 0, WRITE = 1, EXEC = 2;
@@ -42,13 +43,23 @@ public final class Mmu {
      * a hit is only taken for an access that does not cross its page; the RAM is not freed while a
      * hart runs (see RiscvMachine.close).
      */
-    static final MemorySegment ALL = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
+    static final MemorySegment ALL = MemorySegment.NULL.reinterpret(Long.MAX_VALUE - 7);
+    /**
+     * The same, for accesses of 2, 4 and 8 bytes in translated code ({@link #hostRead}). The JVM checks
+     * an access of n bytes at a against the segment's size s as {@code a < s - n + 1}: sized so, every
+     * width compares with the same 64-bit constant, which a loop then holds in one register, not one
+     * per width (registers are what C2 runs short of in translated loops).
+     */
+    static final MemorySegment ALL2 = MemorySegment.NULL.reinterpret(Long.MAX_VALUE - 6),
+            ALL4 = MemorySegment.NULL.reinterpret(Long.MAX_VALUE - 4),
+            ALL8 = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
     /** Host address minus guest physical address, for any byte of RAM. */
     private final long hostBias;
-    /** Per access kind, {@link #SIZE} entries of two longs: tag, then offset. */
-    private final long[][] tlb = new long[3][2 * SIZE];
-    /** The rows of tlb, for the fast paths (one load fewer per access). */
-    final long[] read = tlb[READ], write = tlb[WRITE], exec = tlb[EXEC];
+    /**
+     * {@link #SIZE} entries of eight longs: the tag and offset of reads, of writes, of fetches, and two
+     * unused, so that an entry's index is a shift and a mask.
+     */
+    final long[] tlb = new long[8 * SIZE];
     private final long[] scratch = new long[1];
 
     /** Whether some TLB entry was filled from a megapage or larger leaf since the last full flush. */
@@ -78,7 +89,7 @@ public final class Mmu {
 
     /** sfence.vma, satp and PMP writes: forget every translation. */
     public void flush() {
-        for (long[] t : tlb) java.util.Arrays.fill(t, INVALID); // offsets too: they are never read without their tag
+        java.util.Arrays.fill(tlb, INVALID); // offsets too: they are never read without their tag
         superpages = false;
         mappingChanged();
     }
@@ -100,20 +111,21 @@ public final class Mmu {
         }
         int i = slot(va);
         long vpage = va & PAGE_MASK;
-        for (long[] t : tlb) if ((t[i] & PAGE_MASK) == vpage) t[i] = INVALID;
+        for (int k = i; k <= i + 2 * EXEC; k += 2) if ((tlb[k] & PAGE_MASK) == vpage) tlb[k] = INVALID;
         mappingChanged();
     }
 
     /**
-     * The index of the tag of {@code va}'s entry in a row of the TLB; its offset follows it. The
-     * translator emits the same formula from these constants, as bytecode: a call would count
-     * against the JIT's inlining budget of the translation, and large translations exhaust it.
+     * The index in {@link #tlb} of {@code va}'s entry: its read tag; the tag of access kind {@code a}
+     * is at {@code slot + 2a}, and its offset follows it. The translator emits the same formula from
+     * these constants, as bytecode: a call would count against the JIT's inlining budget of the
+     * translation, and large translations exhaust it.
      */
     static int slot(long va) {
         return (int) (va >>> SLOT_SHIFT) & SLOT_MASK;
     }
-    /** An entry is two longs, so the page number, shifted left by one, indexes its tag. */
-    static final int SLOT_SHIFT = 11, SLOT_MASK = 2 * SIZE - 2;
+    /** An entry is eight longs, so the page number, shifted left by three, indexes it. */
+    static final int SLOT_SHIFT = 9, SLOT_MASK = 8 * SIZE - 8;
 
     /** Privilege or mstatus.MPRV/MPP changed: select the tags of the new context. */
     void contextChanged() {
@@ -140,14 +152,15 @@ public final class Mmu {
      * segment of its page, or -1 when the page is not RAM and must be fetched through the bus.
      */
     long executablePage(long pc) {
-        int i = slot(pc);
-        if (exec[i] != ((pc & PAGE_MASK) | fetchCtx)) {
+        int i = slot(pc) + 2 * EXEC;
+        long[] t = tlb;
+        if (t[i] != ((pc & PAGE_MASK) | fetchCtx)) {
             misses++;
             long pa = translate(pc, 2, EXEC);
             if (!ram.contains(pa & PAGE_MASK, 4096)) return -1;
-            if (exec[i] != ((pc & PAGE_MASK) | fetchCtx)) return -1; // not cacheable (PMP): fetch each time
+            if (t[i] != ((pc & PAGE_MASK) | fetchCtx)) return -1; // not cacheable (PMP): fetch each time
         }
-        return (pc & PAGE_MASK) + exec[i + 1] - mem.address();
+        return (pc & PAGE_MASK) + t[i + 1] - mem.address();
     }
 
     /** Fetches and decodes the instruction at {@code pc} without the code cache (MMIO, page-straddling). */
@@ -157,8 +170,8 @@ public final class Mmu {
 
     /** The page at {@code pa} became a code page: stores to it must take the slow path from now on. */
     void dropWriteMappings(long pa) {
-        long[] t = write;
-        for (int i = 0; i < t.length; i += 2) {
+        long[] t = tlb;
+        for (int i = 2 * WRITE; i < t.length; i += 8) {
             if (t[i] != INVALID && (t[i] & PAGE_MASK) + t[i + 1] - hostBias == pa) t[i] = INVALID;
         }
     }
@@ -186,7 +199,7 @@ public final class Mmu {
     private long loadFast(long va, int size) {
         accesses++;
         int i = slot(va);
-        long[] t = read;
+        long[] t = tlb;
         if (t[i] == ((va & PAGE_MASK) | dataCtx) && (va & 0xfff) <= 0x1000 - size) {
             long o = va + t[i + 1];
             return switch (size) {
@@ -206,8 +219,8 @@ public final class Mmu {
 
     private void storeFast(long va, int size, long v) {
         accesses++;
-        int i = slot(va);
-        long[] t = write;
+        int i = slot(va) + 2 * WRITE;
+        long[] t = tlb;
         if (t[i] == ((va & PAGE_MASK) | dataCtx) && (va & 0xfff) <= 0x1000 - size) {
             long o = va + t[i + 1];
             switch (size) {
@@ -263,9 +276,9 @@ public final class Mmu {
     static long hostRead(long address, int size) {
         return switch (size) {
             case 1 -> ALL.get(ValueLayout.JAVA_BYTE, address);
-            case 2 -> ALL.get(GuestMemory.SHORT, address);
-            case 4 -> ALL.get(GuestMemory.INT, address);
-            default -> ALL.get(GuestMemory.LONG, address);
+            case 2 -> ALL2.get(GuestMemory.SHORT, address);
+            case 4 -> ALL4.get(GuestMemory.INT, address);
+            default -> ALL8.get(GuestMemory.LONG, address);
         };
     }
 
@@ -273,9 +286,9 @@ public final class Mmu {
     static void hostWrite(long address, int size, long v) {
         switch (size) {
             case 1 -> ALL.set(ValueLayout.JAVA_BYTE, address, (byte) v);
-            case 2 -> ALL.set(GuestMemory.SHORT, address, (short) v);
-            case 4 -> ALL.set(GuestMemory.INT, address, (int) v);
-            default -> ALL.set(GuestMemory.LONG, address, v);
+            case 2 -> ALL2.set(GuestMemory.SHORT, address, (short) v);
+            case 4 -> ALL4.set(GuestMemory.INT, address, (int) v);
+            default -> ALL8.set(GuestMemory.LONG, address, v);
         }
     }
 
@@ -290,8 +303,8 @@ public final class Mmu {
         // A TLB hit needs no more checks: an entry in the write row is of a RAM page that holds no
         // decoded code and is not journaled (see fill). Kernels take their locks with these.
         accesses++;
-        int i = slot(va);
-        long[] t = loadOnly ? read : write;
+        int i = slot(va) + (loadOnly ? 2 * READ : 2 * WRITE);
+        long[] t = tlb;
         if (t[i] == ((va & PAGE_MASK) | dataCtx)) return va + t[i + 1];
         misses++;
         long pa = translate(va, size, loadOnly ? READ : WRITE);
@@ -349,13 +362,13 @@ public final class Mmu {
     }
 
     private void fill(int access, long va, long page, int priv) {
-        int i = slot(va);
+        int i = slot(va) + 2 * access;
         long vpage = va & PAGE_MASK;
         if (ram.contains(page, 4096) && !(access == WRITE && (journaling || bus.isWatchedPage(page) || code.isCode(page)))) {
-            tlb[access][i] = vpage | (priv + 1);
-            tlb[access][i + 1] = page + hostBias - vpage;
+            tlb[i] = vpage | (priv + 1);
+            tlb[i + 1] = page + hostBias - vpage;
         } else {
-            tlb[access][i] = INVALID; // devices are reached through the bus every time
+            tlb[i] = INVALID; // devices are reached through the bus every time
         }
     }
 

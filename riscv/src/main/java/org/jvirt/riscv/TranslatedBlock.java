@@ -34,6 +34,12 @@ public abstract class TranslatedBlock {
      * most transitions off the dispatcher, few enough to keep the JVM stack small.
      */
     static final int MAX_DEPTH = 16;
+    /**
+     * The data context ({@code Mmu.dataCtx}: the privilege loads and stores run at) that the region's
+     * TLB tags hold as a constant. It serves only under that context; a change of context is a new
+     * mapping epoch, so the dispatcher checks it again before the translation runs or is chained to.
+     */
+    long dataCtx;
     /** Size of the generated class file, for the statistics. */
     int bytecodeSize;
 

@@ -54,25 +54,25 @@ final class Translator {
 
     // Local variable slots of the generated run(Hart h, int budget, int depth).
     private static final int THIS = 0, HART = 1, BUDGET = 2, DEPTH = 3;
-    private static final int RTLB = 70, WTLB = 71, CTX = 74,
+    private static final int TLB = 70,
             VA = 76, EXIT_PC = 78, EXIT_IDX = 80, IDX = 81, XARR = 82, TMP = 84, LEFT = 86, FIRST_GROUP_LOCAL = 87;
 
     private static int reg(int r) { return 5 + 2 * (r - 1); }
 
     private final MethodHandles.Lookup lookup = MethodHandles.lookup();
     /**
-     * What every translation of this hart reads as constants: the TLB rows, handed over as class data
+     * What every translation of this hart reads as constants: the TLB, handed over as class data
      * and kept in static final fields, which HotSpot folds. Constants let it drop the arrays' range
      * checks, which it must otherwise redo after every store, as a store to guest memory may alias
      * any field.
      */
     private final List<Object> classData;
-    private static final int CD_RTLB = 0, CD_WTLB = 1;
+    private static final int CD_TLB = 0;
     /** The types of {@link #classData}'s entries, in its order. */
-    private static final List<ClassDesc> CLASS_DATA_TYPES = List.of(CD_LONGS, CD_LONGS);
+    private static final List<ClassDesc> CLASS_DATA_TYPES = List.of(CD_LONGS);
 
     Translator(Mmu mmu) {
-        classData = List.of(mmu.read, mmu.write);
+        classData = List.of(mmu.tlb);
     }
 
     private static final ClassDesc CD_LIST = ClassDesc.of("java.util.List");
@@ -155,7 +155,7 @@ final class Translator {
     /** Translates the region at {@code vpc}, whose page is at RAM offset {@code pageOffset}; null if none. */
     TranslatedBlock translate(Hart h, long vpc, long pageOffset, int max) {
         long t0 = System.nanoTime();
-        TranslatedBlock b = build(scan(h, vpc, pageOffset, max), pageOffset);
+        TranslatedBlock b = build(scan(h, vpc, pageOffset, max), pageOffset, h.mmu.dataCtx);
         if (b != null) count(b, System.nanoTime() - t0);
         return b;
     }
@@ -172,11 +172,11 @@ final class Translator {
      * the JIT will compile; null if there are none. Reads nothing but {@code ops}, so it may run on any
      * thread, while the hart goes on.
      */
-    TranslatedBlock build(List<Op> scanned, long pageOffset) {
+    TranslatedBlock build(List<Op> scanned, long pageOffset, long dataCtx) {
         for (int n = scanned.size(); n > 0; n /= 2) {
             List<Op> ops = scanned.subList(0, n);
             long vpc = ops.getFirst().pc;
-            Region r = new Region(ops, classData.size());
+            Region r = new Region(ops, classData.size(), dataCtx);
             byte[] bytes = ClassFile.of().build(CD_GENERATED, cb -> {
                 cb.withVersion(ClassFile.JAVA_5_VERSION, 0);
                 cb.withSuperclass(CD_BLOCK);
@@ -198,6 +198,7 @@ final class Translator {
                 TranslatedBlock b = (TranslatedBlock) c.getDeclaredConstructor(long.class, long.class, long.class, int.class, int.class)
                         .newInstance(vpc, start, end, ops.size(), r.exits);
                 b.bytecodeSize = bytes.length;
+                b.dataCtx = dataCtx;
                 return b;
             } catch (ReflectiveOperationException e) {
                 throw new IllegalStateException("defining a translation failed", e);
@@ -222,6 +223,8 @@ final class Translator {
         /** The {@link Insn#callable} instructions the region calls, in class-data order after {@code firstCall}. */
         final List<Insn> called = new ArrayList<>();
         final int firstCall;
+        /** The data context its TLB tags are compared with, a constant (see TranslatedBlock#dataCtx). */
+        final long dataCtx;
         boolean memory;
         int exits;
         CodeBuilder c;
@@ -232,8 +235,9 @@ final class Translator {
         final int[] group;
         final List<AccessGroup> groups = new ArrayList<>();
 
-        Region(List<Op> ops, int firstCall) {
+        Region(List<Op> ops, int firstCall, long dataCtx) {
             this.ops = ops;
+            this.dataCtx = dataCtx;
             this.firstCall = firstCall;
             this.labels = new Label[ops.size()];
             this.isTarget = new boolean[ops.size()];
@@ -304,12 +308,12 @@ final class Translator {
          * At a group's first access: whether all its bytes lie in one page that hits in the TLB, and if
          * so the offset from guest virtual to host address for the whole group.
          */
-        void groupCheck(int g, int tlb) {
+        void groupCheck(int g, int row) {
             AccessGroup a = groups.get(g);
             Label miss = c.newLabel();
             c.iconst_0().istore(groupOk(g));
-            tlbLookup(a.rs1, a.lo, a.hi - a.lo, tlb, miss);
-            c.aload(tlb).iload(IDX).iconst_1().iadd().laload().lstore(groupOffset(g));
+            tlbLookup(a.rs1, a.lo, a.hi - a.lo, row, miss);
+            tlbEntry(row, 1).laload().lstore(groupOffset(g));
             c.iconst_1().istore(groupOk(g));
             c.labelBinding(miss);
         }
@@ -318,10 +322,10 @@ final class Translator {
          * For an access of a group whose check passed: pushes its host address and size and returns the
          * label of the individually checked access, or null when the access is in no group.
          */
-        Label groupAccess(int i, Insn d, int tlb) {
+        Label groupAccess(int i, Insn d, int row) {
             int g = group[i];
             if (g < 0) return null;
-            if (groups.get(g).first == i) groupCheck(g, tlb);
+            if (groups.get(g).first == i) groupCheck(g, row);
             Label checked = c.newLabel();
             c.iload(groupOk(g)).ifeq(checked);
             read(d.rs1);
@@ -354,9 +358,7 @@ final class Translator {
             // verifier finds them set, and a group whose check did not run is one that did not pass.
             for (int g = 0; g < groups.size(); g++) c.iconst_0().istore(groupOk(g)).lconst_0().lstore(groupOffset(g));
             if (memory) {
-                c.getstatic(CD_GENERATED, constantName(CD_RTLB), CD_LONGS).astore(RTLB);
-                c.getstatic(CD_GENERATED, constantName(CD_WTLB), CD_LONGS).astore(WTLB);
-                c.aload(HART).getfield(CD_HART, "mmu", CD_MMU).getfield(CD_MMU, "dataCtx", CD_long).lstore(CTX);
+                c.getstatic(CD_GENERATED, constantName(CD_TLB), CD_LONGS).astore(TLB);
             }
             boolean fallsOff = true;
             for (int i = 0; i < ops.size(); i++) {
@@ -608,16 +610,16 @@ final class Translator {
          * Computes rs1 + imm into VA and the TLB index into IDX, then jumps to {@code miss} unless the
          * {@code span} bytes from VA are in one page that hits.
          */
-        void tlbLookup(int rs1, long imm, long span, int tlb, Label miss) {
+        void tlbLookup(int rs1, long imm, long span, int row, Label miss) {
             read(rs1);
             c.loadConstant(imm).ladd().lstore(VA);
             c.lload(VA).loadConstant(Mmu.SLOT_SHIFT).lushr().l2i().loadConstant(Mmu.SLOT_MASK).iand().istore(IDX); // Mmu.slot
             // The tag is compared with the page of the access's last byte: an access that crosses into the
             // next page misses, as it must (the entry is for the first page only), at no extra cost.
-            c.aload(tlb).iload(IDX).laload();
+            tlbEntry(row, 0).laload();
             c.lload(VA);
             if (span > 1) c.loadConstant(span - 1).ladd();
-            c.loadConstant(~0xfffL).land().lload(CTX).lor();
+            c.loadConstant(~0xfffL).land().loadConstant(dataCtx).lor();
             c.lcmp().ifne(miss);
         }
 
@@ -634,8 +636,15 @@ final class Translator {
          * After a TLB hit: pushes the host address and the size of the access, for {@link Mmu#hostRead}
          * or {@link Mmu#hostWrite}.
          */
-        void hostAccess(int size, int tlb) {
-            c.lload(VA).aload(tlb).iload(IDX).iconst_1().iadd().laload().ladd().loadConstant(size);
+        void hostAccess(int size, int row) {
+            c.lload(VA);
+            tlbEntry(row, 1).laload().ladd().loadConstant(size);
+        }
+
+        /** Pushes the TLB and the index of the tag ({@code plus} 0) or offset (1) of row {@code row} of VA's entry. */
+        CodeBuilder tlbEntry(int row, int plus) {
+            c.aload(TLB).iload(IDX);
+            return 2 * row + plus == 0 ? c : c.loadConstant(2 * row + plus).iadd();
         }
 
         /** The trap exit of the instruction being emitted: state as before it, pc at it, no link. */
@@ -652,14 +661,14 @@ final class Translator {
         void load(int i, Insn d, long pc) {
             int size = size(d.op);
             Label slow = c.newLabel(), done = c.newLabel();
-            Label checked = groupAccess(i, d, RTLB);
+            Label checked = groupAccess(i, d, Mmu.READ);
             if (checked != null) {
                 hostRead(d);
                 c.goto_(done);
                 c.labelBinding(checked);
             }
-            tlbLookup(d.rs1, d.imm, size, RTLB, slow);
-            hostAccess(size, RTLB);
+            tlbLookup(d.rs1, d.imm, size, Mmu.READ, slow);
+            hostAccess(size, Mmu.READ);
             hostRead(d);
             c.goto_(done);
             c.labelBinding(slow);
@@ -690,15 +699,15 @@ final class Translator {
         void store(int i, Insn d, long pc, long next) {
             int size = size(d.op);
             Label slow = c.newLabel(), done = c.newLabel();
-            Label checked = groupAccess(i, d, WTLB);
+            Label checked = groupAccess(i, d, Mmu.WRITE);
             if (checked != null) {
                 read(d.rs2);
                 c.invokestatic(CD_MMU, "hostWrite", MTD_HOST_WRITE);
                 c.goto_(done);
                 c.labelBinding(checked);
             }
-            tlbLookup(d.rs1, d.imm, size, WTLB, slow);
-            hostAccess(size, WTLB);
+            tlbLookup(d.rs1, d.imm, size, Mmu.WRITE, slow);
+            hostAccess(size, Mmu.WRITE);
             read(d.rs2);
             c.invokestatic(CD_MMU, "hostWrite", MTD_HOST_WRITE);
             c.goto_(done);

@@ -325,6 +325,30 @@ class MmuTest {
         assertEquals(1, t.x(8), "the fetch used the physical address");
     }
 
+    /**
+     * A translation holds the data context it was made under as a constant in its TLB compares: made
+     * while M-mode loads were physical, it must not serve them once MPRV makes them S-mode's, or the
+     * M-mode TLB entry of the same address would hit and the load would skip the page tables.
+     */
+    @Test
+    void aTranslationMadeWithoutMprvDoesNotServeLoadsUnderIt() {
+        t.engine(Engine.DBT);
+        t.ram.writeLong(DATA, 3);
+        t.ram.writeLong(DATA + 0x1000, 5);
+        PageTables pt = new PageTables(t, SV39);
+        pt.map(DATA, DATA + 0x1000, 0, RWAD);
+        pt.install(); // M-mode's own loads stay physical: they fill M-mode TLB entries
+        t.put(CODE, Asm.ld(7, 5, 0), Asm.add(9, 9, 7), Asm.addi(8, 8, -1), Asm.bne(8, 0, -12));
+        t.x(5, DATA).x(8, 100).x(9, 0);
+        assertEquals(400, t.h.run(400));
+        assertEquals(300, t.x(9));
+        assertTrue(t.h.dbtStats().translatedInstructions() > 200, "the loop should have run translated");
+        t.mpp(S).setMstatus(Csrs.MPRV).x(8, 100).x(9, 0); // a change of context, not of the TLB
+        t.h.pc = CODE;
+        assertEquals(400, t.h.run(400));
+        assertEquals(500, t.x(9), "the loads must go through the page tables");
+    }
+
     @Test
     void mprvUsesMppForTheUserBitAndMForBare() {
         sv39().map(VA, DATA, 0, RWAD); // a supervisor page
