@@ -579,8 +579,11 @@ final class Translator {
             // A backward jump is a loop: bound it by the budget so interrupts are seen in time. The budget
             // given is what is left minus the region's length, so one more pass cannot overrun it.
             // An int countdown: an lcmp of two longs would be computed into a register at every pass,
-            // for the state of the trap behind the branch, before the compare itself.
-            c.iload(LEFT).ifge(labels[t]);
+            // for the state of the trap behind the branch, before the compare itself. Written
+            // LEFT > -1, not LEFT >= 0 (ifge), because C2 then compiles the loop as a counted loop:
+            // no safepoint poll in each pass, and small loops unrolled (bench.c's steady state 1.04x
+            // QEMU's against 0.94x, docs/benchmarks.md).
+            c.iload(LEFT).iconst_m1().if_icmpgt(labels[t]);
             exitTo(target, exits++);
         }
 
