@@ -169,7 +169,7 @@ final class Translator {
 
     /**
      * The translation of the instructions {@link #scan} found, or of as many of the first of them as
-     * the JIT will compile; null if there are none. Reads nothing but {@code ops}, so it may run on any
+     * the JIT will compile; null if there are none. Reads none of the hart's state, only its arguments, so it may run on any
      * thread, while the hart goes on.
      */
     TranslatedBlock build(List<Op> scanned, long pageOffset, long dataCtx) {
