@@ -169,8 +169,8 @@ final class Translator {
 
     /**
      * The translation of the instructions {@link #scan} found, or of as many of the first of them as
-     * the JIT will compile; null if there are none. Reads none of the hart's state, only its arguments, so it may run on any
-     * thread, while the hart goes on.
+     * the JIT will compile; null if there are none. Reads none of the hart's state, only its
+     * arguments, so it may run on any thread, while the hart goes on.
      */
     TranslatedBlock build(List<Op> scanned, long pageOffset, long dataCtx) {
         for (int n = scanned.size(); n > 0; n /= 2) {
