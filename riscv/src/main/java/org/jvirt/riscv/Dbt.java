@@ -12,8 +12,9 @@ import java.util.concurrent.Executors;
  * The binary-translation engine of one hart: finds or makes the translation for the current pc, runs
  * it, follows the links between translations, and leaves cold code to the interpreter.
  *
- * <p>Translations are keyed by the physical (RAM) address of their first instruction, so one made
- * under one mapping serves every virtual address that maps there; what a link assumed about the
+ * <p>Translations are keyed by the physical (RAM) address of their first instruction and the data
+ * context their loads and stores assume (see {@link TranslatedBlock#dataCtx}), so one made under one
+ * mapping serves every virtual address that maps there; what a link assumed about the
  * mapping is checked by the epoch, which the MMU advances whenever a translation may have changed
  * (satp, sfence.vma, privilege, PMP). A region is translated once it has been entered
  * {@link #THRESHOLD} times; code that the guest writes is dropped (see {@link CodeCache#written}) and
@@ -99,7 +100,7 @@ final class Dbt {
 
     /** A region being translated in the background, from instructions read at mapping epoch {@code epoch}. */
     private static final class Job {
-        final long vpc, start, end, epoch;
+        final long vpc, start, end, epoch, dataCtx;
         final List<Translator.Op> ops;
         /** Set when the region's code was written before the job was installed (by DMA too: volatile). */
         volatile boolean cancelled;
@@ -109,11 +110,12 @@ final class Dbt {
         RuntimeException failure;
         long nanos;
 
-        Job(long vpc, long start, long end, long epoch, List<Translator.Op> ops) {
+        Job(long vpc, long start, long end, long epoch, long dataCtx, List<Translator.Op> ops) {
             this.vpc = vpc;
             this.start = start;
             this.end = end;
             this.epoch = epoch;
+            this.dataCtx = dataCtx;
             this.ops = ops;
         }
     }
@@ -373,12 +375,13 @@ final class Dbt {
             return null;
         }
         if (page < 0) return null;
-        Entry e = entry(page + (pc & 0xfff), pc);
+        long ctx = h.mmu.dataCtx;
+        Entry e = entry(key(page + (pc & 0xfff), ctx), pc);
         if (e == null) {
             // Most lookups are of cold code (every chunk of interpretation starts with one): an entry
             // is made only for code about to be translated, so the table holds hot code alone.
             if (!wanted) return null;
-            e = insert(page + (pc & 0xfff), pc);
+            e = insert(key(page + (pc & 0xfff), ctx), pc);
         }
         TranslatedBlock b = e.block;
         if (b == null && wanted && !e.queued && e.drops < 20 && (e.drops == 0 || ++e.count >= 1 << e.drops)) {
@@ -390,7 +393,7 @@ final class Dbt {
             b = translator.translate(h, pc, page, MAX_LENGTH);
             if (b != null) install(e, b);
         }
-        if (b == null || b.dataCtx != h.mmu.dataCtx) return null;
+        if (b == null) return null;
         hits++;
         b.epoch = h.mapEpoch;
         cache(b);
@@ -402,8 +405,8 @@ final class Dbt {
         List<Translator.Op> ops = Translator.scan(h, pc, page, MAX_LENGTH);
         if (ops.isEmpty()) return;
         Translator.Op last = ops.getLast();
-        Job job = new Job(pc, page + (pc & 0xfff), page + (last.pc() & 0xfff) + last.d().len, h.mapEpoch, ops);
         long dataCtx = h.mmu.dataCtx; // read here: the hart's thread owns it
+        Job job = new Job(pc, page + (pc & 0xfff), page + (last.pc() & 0xfff) + last.d().len, h.mapEpoch, dataCtx, ops);
         e.queued = true;
         pending.add(job);
         (h.priv == Hart.U ? USER_TRANSLATOR_THREAD : TRANSLATOR_THREAD).execute(() -> {
@@ -433,13 +436,13 @@ final class Dbt {
     private void installFinished() {
         for (Job job; (job = finished.poll()) != null; ) {
             pending.remove(job);
-            Entry e = entry(job.start, job.vpc);
+            Entry e = entry(key(job.start, job.dataCtx), job.vpc);
             if (e != null) e.queued = false;
             if (job.failure != null) throw job.failure; // as translating in place would
             TranslatedBlock b = job.result;
             if (job.cancelled || b == null) continue;
             translator.count(b, job.nanos);
-            if (e == null) e = insert(job.start, job.vpc);
+            if (e == null) e = insert(key(job.start, job.dataCtx), job.vpc);
             if (e.block != null) continue;
             install(e, b);
             // Until it is in the jump cache the interpreter does not stop at it; it may go there only if
@@ -455,7 +458,7 @@ final class Dbt {
         if (live >= MAX_BLOCKS) {
             dropAll();
             flushes++;
-            e = insert(b.start, b.pc); // the old entry went with the rest
+            e = insert(key(b.start, b.dataCtx), b.pc); // the old entry went with the rest
         }
         e.block = b;
         live++;
@@ -477,7 +480,7 @@ final class Dbt {
                     jumpCache[slot] = null;
                     heat[slot] = 0;
                 }
-                Entry e = entry(b.start, b.pc);
+                Entry e = entry(key(b.start, b.dataCtx), b.pc);
                 if (e != null) {
                     e.block = null;
                     e.drops++;
@@ -526,6 +529,15 @@ final class Dbt {
         vkeys[i] = pc;
         size++;
         return entries[i] = new Entry();
+    }
+
+    /**
+     * The table's key of a region at RAM offset {@code start} translated under data context {@code
+     * dataCtx} (a constant of its code: see TranslatedBlock#dataCtx): the same code run at another
+     * privilege has a translation of its own.
+     */
+    private static long key(long start, long dataCtx) {
+        return start | dataCtx << 56;
     }
 
     private static int hash(long start, long pc) {

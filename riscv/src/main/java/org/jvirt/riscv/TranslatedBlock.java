@@ -36,8 +36,9 @@ public abstract class TranslatedBlock {
     static final int MAX_DEPTH = 16;
     /**
      * The data context ({@code Mmu.dataCtx}: the privilege loads and stores run at) that the region's
-     * TLB tags hold as a constant. It serves only under that context; a change of context is a new
-     * mapping epoch, so the dispatcher checks it again before the translation runs or is chained to.
+     * TLB tags hold as a constant. It serves only under that context, which is part of its key in the
+     * dispatcher's table; a change of context is a new mapping epoch, so a translation is found
+     * again under the new one before it runs or is chained to.
      */
     long dataCtx;
     /** Size of the generated class file, for the statistics. */

@@ -328,7 +328,8 @@ class MmuTest {
     /**
      * A translation holds the data context it was made under as a constant in its TLB compares: made
      * while M-mode loads were physical, it must not serve them once MPRV makes them S-mode's, or the
-     * M-mode TLB entry of the same address would hit and the load would skip the page tables.
+     * M-mode TLB entry of the same address would hit and the load would skip the page tables. The
+     * same code gets a translation of its own under the new context.
      */
     @Test
     void aTranslationMadeWithoutMprvDoesNotServeLoadsUnderIt() {
@@ -345,8 +346,11 @@ class MmuTest {
         assertTrue(t.h.dbtStats().translatedInstructions() > 200, "the loop should have run translated");
         t.mpp(S).setMstatus(Csrs.MPRV).x(8, 100).x(9, 0); // a change of context, not of the TLB
         t.h.pc = CODE;
+        long translated = t.h.dbtStats().translatedInstructions();
         assertEquals(400, t.h.run(400));
         assertEquals(500, t.x(9), "the loads must go through the page tables");
+        assertTrue(t.h.dbtStats().translatedInstructions() - translated > 200,
+                "the loop should have a translation of its own under the new context");
     }
 
     @Test
