@@ -375,13 +375,13 @@ final class Dbt {
             return null;
         }
         if (page < 0) return null;
-        long ctx = h.mmu.dataCtx;
-        Entry e = entry(key(page + (pc & 0xfff), ctx), pc);
+        long key = key(page + (pc & 0xfff), h.mmu.dataCtx);
+        Entry e = entry(key, pc);
         if (e == null) {
             // Most lookups are of cold code (every chunk of interpretation starts with one): an entry
             // is made only for code about to be translated, so the table holds hot code alone.
             if (!wanted) return null;
-            e = insert(key(page + (pc & 0xfff), ctx), pc);
+            e = insert(key, pc);
         }
         TranslatedBlock b = e.block;
         if (b == null && wanted && !e.queued && e.drops < 20 && (e.drops == 0 || ++e.count >= 1 << e.drops)) {

@@ -54,8 +54,9 @@ final class Translator {
 
     // Local variable slots of the generated run(Hart h, int budget, int depth).
     private static final int THIS = 0, HART = 1, BUDGET = 2, DEPTH = 3;
-    private static final int TLB = 70,
-            VA = 76, EXIT_PC = 78, EXIT_IDX = 80, IDX = 81, XARR = 82, TMP = 84, LEFT = 86, FIRST_GROUP_LOCAL = 87;
+    // The guest registers x1-x31 take slots 5-66 (see reg); the rest follow them, longs in two slots.
+    private static final int TLB = 67,
+            VA = 68, EXIT_PC = 70, EXIT_IDX = 72, IDX = 73, XARR = 74, TMP = 75, LEFT = 77, FIRST_GROUP_LOCAL = 78;
 
     private static int reg(int r) { return 5 + 2 * (r - 1); }
 
