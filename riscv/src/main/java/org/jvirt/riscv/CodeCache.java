@@ -65,7 +65,7 @@ final class CodeCache {
         Insn[] p = pages[n];
         if (p == null) {
             if (live >= MAX_PAGES) clear();
-            p = pages[n] = new Insn[SLOTS];
+            p = pages[n] = emptyPage();
             live++;
             long pa = ram.base() + pageOffset;
             for (Mmu m : mmus) m.dropWriteMappings(pa);
@@ -93,7 +93,14 @@ final class CodeCache {
         for (Dbt t : translators) t.written(off, len);
         int first = Math.max(0, (int) ((off & 0xfff) - 2) >> 1);
         int last = Math.min(SLOTS - 1, (int) (((off & 0xfff) + len - 1) >> 1));
-        for (int s = first; s <= last; s++) p[s] = null;
+        java.util.Arrays.fill(p, first, last + 1, Insn.UNDECODED);
+    }
+
+    /** A page's slots before anything in it is decoded. */
+    static Insn[] emptyPage() {
+        Insn[] p = new Insn[SLOTS];
+        java.util.Arrays.fill(p, Insn.UNDECODED);
+        return p;
     }
 
     private void clear() {

@@ -239,15 +239,31 @@ public final class Hart {
                 }
                 int slot = (int) (pc & 0xfff) >>> 1;
                 Insn d = fetchCode[slot];
-                if (d == null) d = fetchUncached(pc, slot); // not decoded yet; or a device page, or the last parcel, whose slots stay empty
                 int k = d.dispatch;
-                // The next pc is a constant of the branch taken, never loaded from d: see
-                // RvI.execute. Calls in every arm keep C2 from turning the branches into cmovs.
+                // The next pc is a constant of the branch taken, never loaded from d (see RvI.compute);
+                // calls in every arm keep C2 from turning the branches into cmovs. Operations on
+                // registers go to RvI.compute, which calls nothing and so compiles lean; loads, stores
+                // and M go to RvI.execute. After its call no arm reads d or a length: what the bytecode
+                // still reads after a call, C2 keeps across it (in the one register a call preserves,
+                // or on the stack).
                 if (k > Insn.COMPRESSED) {
-                    pc = RvI.execute(this, d, pc, pc + 2);
+                    if (k > Insn.COMPRESSED + RvI.LAST_COMPUTED) pc = RvI.execute(this, d, pc, pc + 2);
+                    else pc = RvI.compute(x, d, pc, pc + 2);
+                    if (profile && pc != this.pc + 2 && dbt.jumpedTo(pc)) {
+                        i++;
+                        break;
+                    }
                 } else if (k > 0) {
-                    pc = RvI.execute(this, d, pc, pc + 4);
+                    if (k > RvI.LAST_COMPUTED) pc = RvI.execute(this, d, pc, pc + 4);
+                    else pc = RvI.compute(x, d, pc, pc + 4);
+                    if (profile && pc != this.pc + 4 && dbt.jumpedTo(pc)) {
+                        i++;
+                        break;
+                    }
                 } else {
+                    // Not decoded yet (or a device page, or the last parcel, whose slots stay so): any
+                    // instruction, run through its lambda this once.
+                    if (k == Insn.NOT_DECODED) d = fetchUncached(pc, slot);
                     instret = stepInstret + i;
                     pc = d.exec.exec(this, d, pc);
                     if (instret != stepInstret + i) { // it wrote minstret, which holds v - 1 until it retires
@@ -266,14 +282,14 @@ public final class Hart {
                     // Code after an instruction a translation cannot hold (a CSR access, sfence.vma) is
                     // reached by falling through, never by a jump: it is profiled here, or it would
                     // stay interpreted (the kernel's sections that disable interrupts with csrrc).
-                    if (profile && !d.callable && pc - this.pc == d.len && dbt.fellTo(pc)) {
+                    if (profile && d.dispatch == 0 && !d.callable && pc - this.pc == d.len && dbt.fellTo(pc)) {
                         i++;
                         break;
                     }
-                }
-                if (profile && pc - this.pc != d.len && dbt.jumpedTo(pc)) {
-                    i++;
-                    break;
+                    if (profile && pc - this.pc != d.len && dbt.jumpedTo(pc)) {
+                        i++;
+                        break;
+                    }
                 }
             }
             instret = stepInstret + i;
@@ -285,8 +301,8 @@ public final class Hart {
         return i;
     }
 
-    /** The slots of a page whose instructions are not cached (a device's): all empty, never filled. */
-    private static final Insn[] NO_CODE = new Insn[CodeCache.SLOTS];
+    /** The slots of a page whose instructions are not cached (a device's): all undecoded, never filled. */
+    private static final Insn[] NO_CODE = CodeCache.emptyPage();
 
     /**
      * The instruction at {@code pc}, which is not in the page's decoded slots: decoded into its slot,

@@ -26,10 +26,18 @@ public final class Insn {
     /**
      * How the interpreter dispatches it, in one compare where op and len would take three: 0 through
      * {@link #exec}; {@link #op} for a 32-bit instruction with an operation number;
-     * {@code op + COMPRESSED} for a 16-bit one.
+     * {@code op + COMPRESSED} for a 16-bit one; {@link #NOT_DECODED} for {@link #UNDECODED}.
      */
     final int dispatch;
     static final int COMPRESSED = 128;
+    /** The {@link #dispatch} of {@link #UNDECODED}, and of nothing else. */
+    static final int NOT_DECODED = -1;
+    /**
+     * What a slot of {@link CodeCache} holds before its instruction is decoded (never executed itself).
+     * Not null, so that the interpreter's read of a slot's dispatch needs no test of its own: C2
+     * checks it for null by the load itself.
+     */
+    static final Insn UNDECODED = new Insn(0, 2, "undecoded", null, 0, 0, 0, 0, 0, 0, 0, false, NOT_DECODED);
     public final int rd, rs1, rs2, rs3;
     /** The immediate, sign-extended; for CSR instructions the CSR number; for FP ops the rm field. */
     public final long imm;
@@ -44,13 +52,18 @@ public final class Insn {
     public final boolean callable;
 
     Insn(int raw, int len, String name, Exec exec, int op, int rd, int rs1, int rs2, int rs3, long imm, int rm, boolean callable) {
+        this(raw, len, name, exec, op, rd, rs1, rs2, rs3, imm, rm, callable, op == 0 ? 0 : len == 2 ? op + COMPRESSED : op);
+    }
+
+    private Insn(int raw, int len, String name, Exec exec, int op, int rd, int rs1, int rs2, int rs3, long imm, int rm,
+            boolean callable, int dispatch) {
         this.raw = raw;
         this.len = len;
         this.name = name;
         this.exec = exec;
         this.op = op;
         if (op < 0 || op >= COMPRESSED) throw new IllegalArgumentException("operation number out of range: " + op);
-        this.dispatch = op == 0 ? 0 : len == 2 ? op + COMPRESSED : op;
+        this.dispatch = dispatch;
         this.rd = rd;
         this.rs1 = rs1;
         this.rs2 = rs2;

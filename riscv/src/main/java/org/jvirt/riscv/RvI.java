@@ -5,10 +5,14 @@ import static org.jvirt.riscv.Format.*;
 /**
  * RV64I (unprivileged spec 20191213, chapters 2 and 5) and Zifencei (chapter 3).
  *
- * <p>The table maps each encoding to an operation number; {@link #execute} states each operation's
- * semantics. The base ISA is the interpreter's hottest code, so its semantics are one {@code switch},
- * which HotSpot compiles into a jump table inside the interpreter loop, rather than a lambda per
- * instruction reached through a megamorphic call.
+ * <p>The table maps each encoding to an operation number; {@link #compute} and {@link #execute} state
+ * each operation's semantics. The base ISA is the interpreter's hottest code, so its semantics are
+ * {@code switch}es, which HotSpot compiles into jump tables, rather than a lambda per instruction
+ * reached through a megamorphic call. They are two: the operations on registers and the pc, whose
+ * switch calls nothing, and those that reach memory through the MMU. One switch for both compiled
+ * to a preamble, run before every instruction, that loaded and computed what the memory paths share
+ * (the MMU, a segment's bound, pc + imm): the interpreter ran bench.c 6% slower (docs/benchmarks.md).
+ * The numbering keeps each group contiguous, so the interpreter tells them apart with one compare.
  */
 final class RvI {
     private RvI() { }
@@ -23,47 +27,49 @@ final class RvI {
     static final int BGE = 8;
     static final int BLTU = 9;
     static final int BGEU = 10;
-    static final int LB = 11;
-    static final int LH = 12;
-    static final int LW = 13;
-    static final int LD = 14;
-    static final int LBU = 15;
-    static final int LHU = 16;
-    static final int LWU = 17;
-    static final int SB = 18;
-    static final int SH = 19;
-    static final int SW = 20;
-    static final int SD = 21;
-    static final int ADDI = 22;
-    static final int SLTI = 23;
-    static final int SLTIU = 24;
-    static final int XORI = 25;
-    static final int ORI = 26;
-    static final int ANDI = 27;
-    static final int SLLI = 28;
-    static final int SRLI = 29;
-    static final int SRAI = 30;
-    static final int ADD = 31;
-    static final int SUB = 32;
-    static final int SLL = 33;
-    static final int SLT = 34;
-    static final int SLTU = 35;
-    static final int XOR = 36;
-    static final int SRL = 37;
-    static final int SRA = 38;
-    static final int OR = 39;
-    static final int AND = 40;
-    static final int ADDIW = 41;
-    static final int SLLIW = 42;
-    static final int SRLIW = 43;
-    static final int SRAIW = 44;
-    static final int ADDW = 45;
-    static final int SUBW = 46;
-    static final int SLLW = 47;
-    static final int SRLW = 48;
-    static final int SRAW = 49;
+    static final int ADDI = 11;
+    static final int SLTI = 12;
+    static final int SLTIU = 13;
+    static final int XORI = 14;
+    static final int ORI = 15;
+    static final int ANDI = 16;
+    static final int SLLI = 17;
+    static final int SRLI = 18;
+    static final int SRAI = 19;
+    static final int ADD = 20;
+    static final int SUB = 21;
+    static final int SLL = 22;
+    static final int SLT = 23;
+    static final int SLTU = 24;
+    static final int XOR = 25;
+    static final int SRL = 26;
+    static final int SRA = 27;
+    static final int OR = 28;
+    static final int AND = 29;
+    static final int ADDIW = 30;
+    static final int SLLIW = 31;
+    static final int SRLIW = 32;
+    static final int SRAIW = 33;
+    static final int ADDW = 34;
+    static final int SUBW = 35;
+    static final int SLLW = 36;
+    static final int SRLW = 37;
+    static final int SRAW = 38;
+    static final int LB = 39;
+    static final int LH = 40;
+    static final int LW = 41;
+    static final int LD = 42;
+    static final int LBU = 43;
+    static final int LHU = 44;
+    static final int LWU = 45;
+    static final int SB = 46;
+    static final int SH = 47;
+    static final int SW = 48;
+    static final int SD = 49;
     static final int FENCE = 50;
     static final int FENCE_I = 51;
+    /** The last operation {@link #compute} performs: those after it access memory or are fences. */
+    static final int LAST_COMPUTED = SRAW;
     /** One past the last operation number of this table. */
     static final int END = 52;
 
@@ -128,17 +134,19 @@ final class RvI {
 
     /** Performs operation {@code d.op} and returns the address of the next instruction. */
     static long execute(Hart h, Insn d, long pc) {
-        return execute(h, d, pc, pc + d.len);
+        long next = pc + d.len;
+        return d.op <= LAST_COMPUTED ? compute(h.x, d, pc, next) : execute(h, d, pc, next);
     }
 
     /**
-     * The same, given {@code next}, the address that follows the instruction. The interpreter passes
-     * it as {@code pc + 4} or {@code pc + 2} from a branch on the length, so that the next pc does not
-     * wait for the instruction's fields to load: that dependency, one per instruction, was the
-     * interpreter's critical path (bench/InterpreterCeiling.java).
+     * Performs an operation that computes on registers and the pc only (up to {@link #LAST_COMPUTED}),
+     * given {@code next}, the address that follows the instruction. The interpreter passes it as
+     * {@code pc + 4} or {@code pc + 2} from a branch on the length, so that the next pc does not wait
+     * for the instruction's fields to load: that dependency, one per instruction, was the
+     * interpreter's critical path (bench/InterpreterCeiling.java). It calls nothing, so C2 compiles it
+     * without a stack bang and without the values that the paths to the MMU's calls would share.
      */
-    static long execute(Hart h, Insn d, long pc, long next) {
-        final long[] x = h.x;
+    static long compute(long[] x, Insn d, long pc, long next) {
         return switch (d.op) {
             case LUI -> { x[d.rd] = d.imm; yield next; }
             case AUIPC -> { x[d.rd] = pc + d.imm; yield next; }
@@ -154,17 +162,6 @@ final class RvI {
             case BGE -> x[d.rs1] >= x[d.rs2] ? pc + d.imm : next;
             case BLTU -> Long.compareUnsigned(x[d.rs1], x[d.rs2]) < 0 ? pc + d.imm : next;
             case BGEU -> Long.compareUnsigned(x[d.rs1], x[d.rs2]) >= 0 ? pc + d.imm : next;
-            case LB -> { x[d.rd] = (byte) h.mmu.load8(x[d.rs1] + d.imm); yield next; }
-            case LH -> { x[d.rd] = (short) h.mmu.load16(x[d.rs1] + d.imm); yield next; }
-            case LW -> { x[d.rd] = (int) h.mmu.load32(x[d.rs1] + d.imm); yield next; }
-            case LD -> { x[d.rd] = h.mmu.load64(x[d.rs1] + d.imm); yield next; }
-            case LBU -> { x[d.rd] = h.mmu.load8(x[d.rs1] + d.imm); yield next; }
-            case LHU -> { x[d.rd] = h.mmu.load16(x[d.rs1] + d.imm); yield next; }
-            case LWU -> { x[d.rd] = h.mmu.load32(x[d.rs1] + d.imm); yield next; }
-            case SB -> { h.mmu.store8(x[d.rs1] + d.imm, x[d.rs2]); yield next; }
-            case SH -> { h.mmu.store16(x[d.rs1] + d.imm, x[d.rs2]); yield next; }
-            case SW -> { h.mmu.store32(x[d.rs1] + d.imm, x[d.rs2]); yield next; }
-            case SD -> { h.mmu.store64(x[d.rs1] + d.imm, x[d.rs2]); yield next; }
             case ADDI -> { x[d.rd] = x[d.rs1] + d.imm; yield next; }
             case SLTI -> { x[d.rd] = x[d.rs1] < d.imm ? 1 : 0; yield next; }
             case SLTIU -> { x[d.rd] = Long.compareUnsigned(x[d.rs1], d.imm) < 0 ? 1 : 0; yield next; }
@@ -193,10 +190,29 @@ final class RvI {
             case SLLW -> { x[d.rd] = (int) x[d.rs1] << (x[d.rs2] & 31); yield next; }
             case SRLW -> { x[d.rd] = (int) x[d.rs1] >>> (x[d.rs2] & 31); yield next; }
             case SRAW -> { x[d.rd] = (int) x[d.rs1] >> (x[d.rs2] & 31); yield next; }
+            default -> throw new IllegalStateException("not a computing operation: " + d);
+        };
+    }
+
+    /** Performs the other operations: loads, stores, fences, and M's, whose numbers follow I's. */
+    static long execute(Hart h, Insn d, long pc, long next) {
+        final long[] x = h.x;
+        return switch (d.op) {
+            case LB -> { x[d.rd] = (byte) h.mmu.load8(x[d.rs1] + d.imm); yield next; }
+            case LH -> { x[d.rd] = (short) h.mmu.load16(x[d.rs1] + d.imm); yield next; }
+            case LW -> { x[d.rd] = (int) h.mmu.load32(x[d.rs1] + d.imm); yield next; }
+            case LD -> { x[d.rd] = h.mmu.load64(x[d.rs1] + d.imm); yield next; }
+            case LBU -> { x[d.rd] = h.mmu.load8(x[d.rs1] + d.imm); yield next; }
+            case LHU -> { x[d.rd] = h.mmu.load16(x[d.rs1] + d.imm); yield next; }
+            case LWU -> { x[d.rd] = h.mmu.load32(x[d.rs1] + d.imm); yield next; }
+            case SB -> { h.mmu.store8(x[d.rs1] + d.imm, x[d.rs2]); yield next; }
+            case SH -> { h.mmu.store16(x[d.rs1] + d.imm, x[d.rs2]); yield next; }
+            case SW -> { h.mmu.store32(x[d.rs1] + d.imm, x[d.rs2]); yield next; }
+            case SD -> { h.mmu.store64(x[d.rs1] + d.imm, x[d.rs2]); yield next; }
             // Memory ordering is trivially satisfied by an interpreter that completes each access in
             // order; stores drop decoded code on their page at once, so fence.i has nothing left to do.
             case FENCE, FENCE_I -> next;
-            default -> RvM.execute(h, d, pc, next); // M's numbers follow I's
+            default -> RvM.execute(h, d, pc, next);
         };
     }
 }

@@ -128,7 +128,7 @@ final class Translator {
         while (ops.size() < max) {
             int slot = (int) (pc & 0xfff) >>> 1;
             Insn d = code[slot];
-            if (d == null) {
+            if (d == Insn.UNDECODED) {
                 int word = h.codeCache.word(pageOffset + (pc & 0xfff));
                 // In the page's last parcel, a 32-bit instruction straddles pages: the interpreter's
                 // business. A compressed one (a function's ret, often) is whole.
