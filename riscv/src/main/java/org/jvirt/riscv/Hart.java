@@ -248,14 +248,14 @@ public final class Hart {
                 // or on the stack).
                 if (k > Insn.COMPRESSED) {
                     if (k > Insn.COMPRESSED + RvI.LAST_COMPUTED) pc = RvI.execute(this, d, pc, pc + 2);
-                    else pc = RvI.compute(x, d, pc, pc + 2);
+                    else pc = RvI.compute(this, d, pc, pc + 2);
                     if (profile && pc != this.pc + 2 && dbt.jumpedTo(pc)) {
                         i++;
                         break;
                     }
                 } else if (k > 0) {
                     if (k > RvI.LAST_COMPUTED) pc = RvI.execute(this, d, pc, pc + 4);
-                    else pc = RvI.compute(x, d, pc, pc + 4);
+                    else pc = RvI.compute(this, d, pc, pc + 4);
                     if (profile && pc != this.pc + 4 && dbt.jumpedTo(pc)) {
                         i++;
                         break;

@@ -135,7 +135,7 @@ final class RvI {
     /** Performs operation {@code d.op} and returns the address of the next instruction. */
     static long execute(Hart h, Insn d, long pc) {
         long next = pc + d.len;
-        return d.op <= LAST_COMPUTED ? compute(h.x, d, pc, next) : execute(h, d, pc, next);
+        return d.op <= LAST_COMPUTED ? compute(h, d, pc, next) : execute(h, d, pc, next);
     }
 
     /**
@@ -146,7 +146,8 @@ final class RvI {
      * interpreter's critical path (bench/InterpreterCeiling.java). It calls nothing, so C2 compiles it
      * without a stack bang and without the values that the paths to the MMU's calls would share.
      */
-    static long compute(long[] x, Insn d, long pc, long next) {
+    static long compute(Hart h, Insn d, long pc, long next) {
+        final long[] x = h.x;
         return switch (d.op) {
             case LUI -> { x[d.rd] = d.imm; yield next; }
             case AUIPC -> { x[d.rd] = pc + d.imm; yield next; }
