@@ -34,23 +34,31 @@ final class RvM {
     /** The same, given the address that follows the instruction (see {@link RvI#execute(Hart, Insn, long, long)}). */
     static long execute(Hart h, Insn d, long pc, long next) {
         long a = h.x[d.rs1], b = h.x[d.rs2];
-        int aw = (int) a, bw = (int) b;
         h.x[d.rd] = switch (d.op) {
             case MUL -> a * b;
             case MULH -> Math.multiplyHigh(a, b);
             case MULHSU -> Math.multiplyHigh(a, b) + (b < 0 ? a : 0); // unsigned b is b + 2^64 when negative
             case MULHU -> Math.unsignedMultiplyHigh(a, b);
+            case MULW -> (int) a * (int) b;
+            default -> divide(d.op, a, b);
+        };
+        return next;
+    }
+
+    // Apart, so that the multiplications, the common case, are small enough for C2 to inline into the
+    // interpreter's switch (FreqInlineSize, 325 bytes of bytecode).
+    private static long divide(int op, long a, long b) {
+        int aw = (int) a, bw = (int) b;
+        return switch (op) {
             case DIV -> b == 0 ? -1 : a / b;                          // Java's MIN / -1 is MIN, as required
             case DIVU -> b == 0 ? -1 : Long.divideUnsigned(a, b);
             case REM -> b == 0 ? a : a % b;                           // MIN % -1 is 0, as required
             case REMU -> b == 0 ? a : Long.remainderUnsigned(a, b);
-            case MULW -> aw * bw;
             case DIVW -> bw == 0 ? -1 : aw / bw;
             case DIVUW -> bw == 0 ? -1 : Integer.divideUnsigned(aw, bw);
             case REMW -> bw == 0 ? aw : aw % bw;
             case REMUW -> bw == 0 ? aw : Integer.remainderUnsigned(aw, bw);
-            default -> throw new IllegalStateException("not an M operation: " + d);
+            default -> throw new IllegalStateException("not an M operation: " + op);
         };
-        return next;
     }
 }
