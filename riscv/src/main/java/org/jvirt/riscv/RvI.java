@@ -143,8 +143,8 @@ final class RvI {
      * given {@code next}, the address that follows the instruction. The interpreter passes it as
      * {@code pc + 4} or {@code pc + 2} from a branch on the length, so that the next pc does not wait
      * for the instruction's fields to load: that dependency, one per instruction, was the
-     * interpreter's critical path (bench/InterpreterCeiling.java). It calls nothing, so C2 compiles it
-     * without a stack bang and without the values that the paths to the MMU's calls would share.
+     * interpreter's critical path (bench/InterpreterCeiling.java). It calls nothing, so C2 does not load,
+     * before every operation, the values that the paths to the MMU's calls share.
      */
     static long compute(Hart h, Insn d, long pc, long next) {
         final long[] x = h.x;
