@@ -98,9 +98,12 @@ final class Dbt {
     /** Jobs the background thread has finished, for the hart to install. */
     private final ConcurrentLinkedQueue<Job> finished = new ConcurrentLinkedQueue<>();
 
-    /** A region being translated in the background, from instructions read at mapping epoch {@code epoch}. */
+    /**
+     * A region being translated in the background, from instructions read at mapping epoch {@code
+     * epoch}, for the table's entry of {@code key} (see {@link Dbt#key}).
+     */
     private static final class Job {
-        final long vpc, start, end, epoch, dataCtx;
+        final long vpc, start, end, epoch, key;
         final List<Translator.Op> ops;
         /** Set when the region's code was written before the job was installed (by DMA too: volatile). */
         volatile boolean cancelled;
@@ -110,12 +113,12 @@ final class Dbt {
         RuntimeException failure;
         long nanos;
 
-        Job(long vpc, long start, long end, long epoch, long dataCtx, List<Translator.Op> ops) {
+        Job(long vpc, long start, long end, long epoch, long key, List<Translator.Op> ops) {
             this.vpc = vpc;
             this.start = start;
             this.end = end;
             this.epoch = epoch;
-            this.dataCtx = dataCtx;
+            this.key = key;
             this.ops = ops;
         }
     }
@@ -387,7 +390,7 @@ final class Dbt {
         if (b == null && wanted && !e.queued && e.drops < 20 && (e.drops == 0 || ++e.count >= 1 << e.drops)) {
             e.count = 0;
             if (background && lockstep == null) {
-                queue(e, pc, page);
+                queue(e, key, pc, page);
                 return null;
             }
             b = translator.translate(h, pc, page, MAX_LENGTH);
@@ -400,13 +403,13 @@ final class Dbt {
         return b;
     }
 
-    /** Hands the region at {@code pc} (RAM page {@code page}, table entry {@code e}) to the background thread. */
-    private void queue(Entry e, long pc, long page) {
+    /** Hands the region at {@code pc} (RAM page {@code page}, table entry {@code e} of {@code key}) to the background thread. */
+    private void queue(Entry e, long key, long pc, long page) {
         List<Translator.Op> ops = Translator.scan(h, pc, page, MAX_LENGTH);
         if (ops.isEmpty()) return;
         Translator.Op last = ops.getLast();
         long dataCtx = h.mmu.dataCtx; // read here: the hart's thread owns it
-        Job job = new Job(pc, page + (pc & 0xfff), page + (last.pc() & 0xfff) + last.d().len, h.mapEpoch, dataCtx, ops);
+        Job job = new Job(pc, page + (pc & 0xfff), page + (last.pc() & 0xfff) + last.d().len, h.mapEpoch, key, ops);
         e.queued = true;
         pending.add(job);
         (h.priv == Hart.U ? USER_TRANSLATOR_THREAD : TRANSLATOR_THREAD).execute(() -> {
@@ -436,13 +439,13 @@ final class Dbt {
     private void installFinished() {
         for (Job job; (job = finished.poll()) != null; ) {
             pending.remove(job);
-            Entry e = entry(key(job.start, job.dataCtx), job.vpc);
+            Entry e = entry(job.key, job.vpc);
             if (e != null) e.queued = false;
             if (job.failure != null) throw job.failure; // as translating in place would
             TranslatedBlock b = job.result;
             if (job.cancelled || b == null) continue;
             translator.count(b, job.nanos);
-            if (e == null) e = insert(key(job.start, job.dataCtx), job.vpc);
+            if (e == null) e = insert(job.key, job.vpc);
             if (e.block != null) continue;
             install(e, b);
             // Until it is in the jump cache the interpreter does not stop at it; it may go there only if
